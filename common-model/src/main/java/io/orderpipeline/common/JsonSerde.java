@@ -1,0 +1,73 @@
+package io.orderpipeline.common;
+
+import java.io.IOException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * JSON serde for one record type over the shared {@link Json#MAPPER}. Null in, null out, unless
+ * built with {@link #nonNull(Class)}, where a null value is a bad record. A value that cannot be
+ * read as the type is a {@link SerializationException} naming the type, which the streams app's
+ * deserialization exception handler sends to the dead-letter topic.
+ */
+public final class JsonSerde {
+
+    private JsonSerde() {
+    }
+
+    /** A serde where null (a tombstone) passes through as null. */
+    public static <T> Serde<T> of(Class<T> type) {
+        return Serdes.serdeFrom(serializer(type), deserializer(type, true));
+    }
+
+    /** A serde where a null value is invalid. */
+    public static <T> Serde<T> nonNull(Class<T> type) {
+        return Serdes.serdeFrom(serializer(type), deserializer(type, false));
+    }
+
+    private static <T> Serializer<T> serializer(Class<T> type) {
+        return (topic, value) -> {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return Json.MAPPER.writeValueAsBytes(value);
+            } catch (IOException e) {
+                throw new SerializationException("Cannot write " + type.getSimpleName() + " as JSON: " + e.getMessage(), e);
+            }
+        };
+    }
+
+    private static <T> Deserializer<T> deserializer(Class<T> type, boolean nullAllowed) {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                if (nullAllowed) {
+                    return null;
+                }
+                throw new SerializationException("Invalid " + type.getSimpleName() + ": null value");
+            }
+            try {
+                T value = Json.MAPPER.readValue(bytes, type);
+                if (value == null) {
+                    throw new SerializationException("Invalid " + type.getSimpleName() + ": JSON null");
+                }
+                return value;
+            } catch (IOException e) {
+                throw new SerializationException("Invalid " + type.getSimpleName() + ": " + firstLine(e), e);
+            }
+        };
+    }
+
+    private static String firstLine(IOException e) {
+        Throwable cause = e;
+        while (cause.getCause() instanceof IllegalArgumentException) {
+            cause = cause.getCause();
+        }
+        String message = String.valueOf(cause.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

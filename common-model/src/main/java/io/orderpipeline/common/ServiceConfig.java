@@ -1,0 +1,130 @@
+package io.orderpipeline.common;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * A service's configuration, read from the environment in one place (CONTRACT.md, Configuration):
+ * built-in defaults, then the contract's variables, then any {@code KAFKA_*} variable as a Kafka
+ * property: {@code KAFKA_} dropped, lower-cased, {@code _} read as {@code .}
+ * ({@code KAFKA_SECURITY_PROTOCOL=SASL_SSL} sets {@code security.protocol},
+ * {@code KAFKA_PRODUCER_COMPRESSION_TYPE=lz4} sets {@code producer.compression.type}).
+ */
+public final class ServiceConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+    public static final String APPLICATION_ID = "APPLICATION_ID";
+    public static final String STATE_DIR = "STATE_DIR";
+    public static final String HTTP_PORT = "HTTP_PORT";
+    public static final String APPLICATION_SERVER = "APPLICATION_SERVER";
+    public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
+    public static final String NUM_STANDBY_REPLICAS = "NUM_STANDBY_REPLICAS";
+
+    private static final String KAFKA_PREFIX = "KAFKA_";
+    /** Variables the JVM and Kafka's own scripts use; they are not Kafka properties. */
+    private static final Pattern NOT_A_PROPERTY = Pattern.compile("KAFKA_(HEAP_OPTS|OPTS|JVM_PERFORMANCE_OPTS|LOG4J_OPTS|DEBUG)");
+    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|credential|\\.key$).*");
+
+    private final String service;
+    private final boolean http;
+    private final Map<String, String> env;
+
+    private ServiceConfig(String service, boolean http, Map<String, String> env) {
+        this.service = service;
+        this.http = http;
+        this.env = Map.copyOf(env);
+    }
+
+    /** The configuration of a service without HTTP, from this process's environment. */
+    public static ServiceConfig fromEnv(String service) {
+        return of(service, false, System.getenv());
+    }
+
+    /** The configuration of a service that serves HTTP, from this process's environment. */
+    public static ServiceConfig fromEnvWithHttp(String service) {
+        return of(service, true, System.getenv());
+    }
+
+    public static ServiceConfig of(String service, boolean http, Map<String, String> env) {
+        return new ServiceConfig(service, http, env);
+    }
+
+    public String service() {
+        return service;
+    }
+
+    public String applicationId() {
+        return get(APPLICATION_ID, service);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT, 8080);
+    }
+
+    /** The host:port other instances of this service use to reach this one over HTTP. */
+    public String applicationServer() {
+        return get(APPLICATION_SERVER, "localhost:" + httpPort());
+    }
+
+    /** An environment variable, or the default when it is unset or blank. */
+    public String get(String name, String defaultValue) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    public int getInt(String name, int defaultValue) {
+        String value = get(name, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
+        }
+    }
+
+    /** Everything the streams app is started with: defaults, contract variables, then KAFKA_* overrides. */
+    public Properties streamsProperties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        props.put(StreamsConfig.STATE_DIR_CONFIG,
+                get(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString()));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, get(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2));
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(getInt(NUM_STANDBY_REPLICAS, 0)));
+        // bad records go to <application.id>-dlq with their bytes and error headers; processing goes on
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.deadLetter(applicationId()));
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        if (http) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
+        }
+        env.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_PREFIX) && !NOT_A_PROPERTY.matcher(name).matches() && value != null) {
+                props.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return props;
+    }
+
+    /** The streams properties as one line per property, sorted, secrets masked: safe to log. */
+    public String describe() {
+        Map<String, String> sorted = new TreeMap<>();
+        streamsProperties().forEach((k, v) -> sorted.put(k.toString(), mask(k.toString(), v.toString())));
+        StringBuilder out = new StringBuilder();
+        sorted.forEach((k, v) -> out.append("\n  ").append(k).append(" = ").append(v));
+        return out.toString();
+    }
+
+    static String mask(String key, String value) {
+        return SECRET.matcher(key).matches() ? "****" : value;
+    }
+}

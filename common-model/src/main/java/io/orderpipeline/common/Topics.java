@@ -1,0 +1,47 @@
+package io.orderpipeline.common;
+
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every topic of the contract (../CONTRACT.md), typed. Keys are UTF-8 strings throughout. */
+public final class Topics {
+
+    private static final Serde<String> KEY = Serdes.String();
+
+    /** Input: orders keyed by order id (key may be absent); a null value is a bad record. */
+    public static final Topic<String, Order> ORDERS =
+            new Topic<>("orders", KEY, JsonSerde.nonNull(Order.class));
+    /** Input, compacted: customers keyed by customer id; a null value (tombstone) deletes. */
+    public static final Topic<String, Customer> CUSTOMERS =
+            new Topic<>("customers", KEY, JsonSerde.of(Customer.class));
+
+    public static final Topic<String, Order> HIGH_VALUE_ORDERS =
+            new Topic<>("high-value-orders", KEY, JsonSerde.of(Order.class));
+    public static final Topic<String, EnrichedOrder> ENRICHED_ORDERS =
+            new Topic<>("enriched-orders", KEY, JsonSerde.of(EnrichedOrder.class));
+    public static final Topic<String, CustomerStats> CUSTOMER_STATS =
+            new Topic<>("customer-stats", KEY, JsonSerde.of(CustomerStats.class));
+    public static final Topic<String, CustomerAlert> CUSTOMER_ALERTS =
+            new Topic<>("customer-alerts", KEY, JsonSerde.of(CustomerAlert.class));
+    public static final Topic<String, ProductRevenue> PRODUCT_REVENUE_HOURLY =
+            new Topic<>("product-revenue-hourly", KEY, JsonSerde.of(ProductRevenue.class));
+    public static final Topic<String, CustomerEnrichedOrder> CUSTOMER_ENRICHED_ORDERS =
+            new Topic<>("customer-enriched-orders", KEY, JsonSerde.of(CustomerEnrichedOrder.class));
+
+    /** The application id (service name) of every service, in pipeline order. */
+    public static final List<String> SERVICES =
+            List.of("order-filter", "order-enricher", "customer-stats", "product-revenue", "customer-join");
+
+    /** Input and output topics (not the dead-letter topics). */
+    public static final List<Topic<String, ?>> ALL = List.of(ORDERS, CUSTOMERS, HIGH_VALUE_ORDERS,
+            ENRICHED_ORDERS, CUSTOMER_STATS, CUSTOMER_ALERTS, PRODUCT_REVENUE_HOURLY, CUSTOMER_ENRICHED_ORDERS);
+
+    private Topics() {
+    }
+
+    /** The dead-letter topic of a streams app: {@code <application.id>-dlq}. */
+    public static String deadLetter(String applicationId) {
+        return applicationId + "-dlq";
+    }
+}

@@ -1,0 +1,108 @@
+package io.orderpipeline.filter;
+
+import static io.orderpipeline.common.TestDriverSupport.header;
+import static io.orderpipeline.common.TestDriverSupport.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orderpipeline.common.BadOrders;
+import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Order;
+import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.common.Topics;
+import java.math.BigDecimal;
+import java.util.Map;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OrderFilterTopologyTest {
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Order> orders;
+    private TestInputTopic<byte[], byte[]> rawOrders;
+    private TestOutputTopic<String, Order> highValue;
+    private TestOutputTopic<byte[], byte[]> rawHighValue;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeEach
+    void setUp() {
+        driver = TestDriverSupport.driver("order-filter", OrderFilterTopology.build());
+        orders = TestDriverSupport.input(driver, Topics.ORDERS);
+        rawOrders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
+        highValue = TestDriverSupport.output(driver, Topics.HIGH_VALUE_ORDERS);
+        rawHighValue = TestDriverSupport.rawOutput(driver, Topics.HIGH_VALUE_ORDERS.name());
+        deadLetters = TestDriverSupport.rawOutput(driver, Topics.deadLetter("order-filter"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private static Order order(long id, String amount) {
+        return new Order(id, 42, new BigDecimal(amount), "keyboard", "paid");
+    }
+
+    @Test
+    void passesOnlyOrdersStrictlyOver100() {
+        orders.pipeInput("1", order(1, "100"));
+        orders.pipeInput("2", order(2, "100.01"));
+        orders.pipeInput("3", order(3, "99.99"));
+        orders.pipeInput("4", order(4, "0"));
+        orders.pipeInput("5", order(5, "100.00"));
+        orders.pipeInput("6", order(6, "1000000.10"));
+
+        assertThat(highValue.readKeyValuesToList())
+                .extracting(kv -> kv.key, kv -> kv.value.amount())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("2", new BigDecimal("100.01")),
+                        org.assertj.core.groups.Tuple.tuple("6", new BigDecimal("1000000.10")));
+    }
+
+    @Test
+    void keepsKeyValueAndUnknownFieldsUnchanged() throws Exception {
+        String value = "{\"order_id\":1001,\"customer_id\":42,\"amount\":149.990,\"product\":\"keyboard\","
+                + "\"status\":\"paid\",\"coupon\":\"WINTER\",\"lines\":[{\"sku\":\"k-1\",\"qty\":2}]}";
+        rawOrders.pipeInput(utf8("1001"), utf8(value));
+
+        TestRecord<byte[], byte[]> out = rawHighValue.readRecord();
+        assertThat(new String(out.key())).isEqualTo("1001");
+        JsonNode expected = Json.MAPPER.readTree(value);
+        assertThat(Json.MAPPER.readTree(out.value())).isEqualTo(expected);
+        assertThat(new String(out.value())).contains("\"amount\":149.990");
+        assertThat(rawHighValue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void keepsAnAbsentKeyAbsent() {
+        orders.pipeInput((String) null, order(7, "250"));
+        assertThat(highValue.readRecord().key()).isNull();
+    }
+
+    @Test
+    void everyBadRecordGoesToTheDeadLetterTopicUnchangedAndTheNextGoodOneStillFlows() {
+        long offset = 0;
+        for (Map.Entry<String, byte[]> bad : BadOrders.all().entrySet()) {
+            byte[] key = utf8("bad-" + offset);
+            rawOrders.pipeInput(key, bad.getValue());
+            orders.pipeInput("good-" + offset, order(offset, "150"));
+
+            TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+            assertThat(dead.key()).as(bad.getKey()).isEqualTo(key);
+            assertThat(dead.value()).as(bad.getKey()).isEqualTo(bad.getValue());
+            assertThat(header(dead.headers(), "__streams.errors.topic")).as(bad.getKey()).isEqualTo("orders");
+            assertThat(header(dead.headers(), "__streams.errors.offset")).as(bad.getKey()).isEqualTo(String.valueOf(offset * 2));
+            assertThat(header(dead.headers(), "__streams.errors.partition")).as(bad.getKey()).isEqualTo("0");
+            assertThat(header(dead.headers(), "__streams.errors.message")).as(bad.getKey()).startsWith("Invalid Order");
+            assertThat(highValue.readRecord().key()).as(bad.getKey()).isEqualTo("good-" + offset);
+            offset++;
+        }
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(highValue.isEmpty()).isTrue();
+    }
+}
