@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The one shared, configured {@link ObjectMapper}: snake_case names, decimals as {@code BigDecimal}
- * (never {@code double}), instants as ISO-8601 strings, unknown fields ignored, and strict types:
+ * (never {@code double}), instants as ISO-8601 strings, absent (null) fields left out, unknown fields
+ * ignored, and strict types:
  * a string is not a number, a number is not a string, a fraction is not an integer.
  */
 public final class Json {
@@ -28,6 +30,7 @@ public final class Json {
         JsonMapper mapper = JsonMapper.builder()
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .addModule(new JavaTimeModule())
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -1,0 +1,98 @@
+package io.orderpipeline.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+class ServiceConfigTest {
+
+    @Test
+    void defaultsFollowTheContract() {
+        Properties props = ServiceConfig.of("order-filter", false, Map.of()).streamsProperties();
+        assertThat(props)
+                .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092")
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "order-filter")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "order-filter-dlq")
+                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        LogAndContinueExceptionHandler.class.getName())
+                .doesNotContainKey(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        assertThat(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)).startsWith(System.getProperty("java.io.tmpdir"));
+        // every key is a real Kafka Streams setting (a misspelt one would be silently ignored)
+        assertThat(StreamsConfig.configDef().names()).containsAll(props.stringPropertyNames());
+    }
+
+    @Test
+    void contractVariablesOverrideDefaults() {
+        Properties props = ServiceConfig.of("product-revenue", true, Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:29092",
+                "APPLICATION_ID", "revenue-blue",
+                "STATE_DIR", "/var/lib/state",
+                "HTTP_PORT", "9000",
+                "PROCESSING_GUARANTEE", "at_least_once",
+                "NUM_STANDBY_REPLICAS", "1")).streamsProperties();
+        assertThat(props)
+                .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:29092")
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "revenue-blue")
+                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/state")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once")
+                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1")
+                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "revenue-blue-dlq")
+                .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:9000");
+    }
+
+    @Test
+    void applicationServerIsTakenAsGiven() {
+        ServiceConfig config = ServiceConfig.of("product-revenue", true,
+                Map.of("APPLICATION_SERVER", "product-revenue-2:8080", "HTTP_PORT", "8082"));
+        assertThat(config.httpPort()).isEqualTo(8082);
+        assertThat(config.streamsProperties()).containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "product-revenue-2:8080");
+    }
+
+    @Test
+    void anyKafkaPropertyComesFromKafkaPrefixedVariables() {
+        Properties props = ServiceConfig.of("order-filter", false, Map.of(
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_SASL_MECHANISM", "PLAIN",
+                "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";",
+                "KAFKA_REPLICATION_FACTOR", "3",
+                "KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
+                "KAFKA_HEAP_OPTS", "-Xmx1g",
+                "OTHER", "x")).streamsProperties();
+        assertThat(props)
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("replication.factor", "3")
+                .containsEntry("producer.compression.type", "lz4")
+                .doesNotContainKey("heap.opts")
+                .doesNotContainKey("other");
+    }
+
+    @Test
+    void describeMasksSecrets() {
+        String described = ServiceConfig.of("order-filter", false, Map.of(
+                "KAFKA_SASL_JAAS_CONFIG", "PlainLoginModule required password=\"hunter2\";",
+                "KAFKA_SSL_KEYSTORE_PASSWORD", "hunter3",
+                "KAFKA_SSL_KEY_PASSWORD", "hunter4")).describe();
+        assertThat(described).doesNotContain("hunter2", "hunter3", "hunter4").contains("sasl.jaas.config = ****")
+                .contains("processing.guarantee = exactly_once_v2");
+    }
+
+    @Test
+    void aBadNumberIsAClearError() {
+        assertThatThrownBy(() -> ServiceConfig.of("customer-stats", true, Map.of("HTTP_PORT", "eighty")).httpPort())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("HTTP_PORT must be an integer, got 'eighty'");
+    }
+
+    @Test
+    void blankVariablesMeanDefaults() {
+        ServiceConfig config = ServiceConfig.of("order-enricher", false, Map.of("APPLICATION_ID", "  "));
+        assertThat(config.applicationId()).isEqualTo("order-enricher");
+    }
+}
