@@ -1,0 +1,429 @@
+package io.orderpipeline.join;
+
+import static io.orderpipeline.common.CustomerEnrichedOrder.UNKNOWN;
+import static io.orderpipeline.common.TestDriverSupport.BASE;
+import static io.orderpipeline.common.TestDriverSupport.header;
+import static io.orderpipeline.common.TestDriverSupport.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderpipeline.common.BadOrders;
+import io.orderpipeline.common.Customer;
+import io.orderpipeline.common.CustomerEnrichedOrder;
+import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Order;
+import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.common.Topics;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CustomerJoinTopologyTest {
+
+    private static final String SERVICE = "customer-join";
+    private static final Customer ADA = new Customer(42, "Ada Lovelace", "enterprise", "GB");
+    private static final Customer ADA_RENAMED = new Customer(42, "Ada King", "strategic", "FR");
+    private static final Customer ADA_MOVED = new Customer(42, "Ada King", "strategic", "US");
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Order> orders;
+    private TestInputTopic<byte[], byte[]> rawOrders;
+    private TestInputTopic<String, Customer> customers;
+    private TestInputTopic<byte[], byte[]> rawCustomers;
+    private TestOutputTopic<String, CustomerEnrichedOrder> enriched;
+    private TestOutputTopic<byte[], byte[]> rawEnriched;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private VersionedKeyValueStore<String, Customer> store;
+
+    @BeforeEach
+    void setUp() {
+        driver = TestDriverSupport.driver(SERVICE, CustomerJoinTopology.build());
+        orders = TestDriverSupport.input(driver, Topics.ORDERS);
+        rawOrders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
+        customers = TestDriverSupport.input(driver, Topics.CUSTOMERS);
+        rawCustomers = TestDriverSupport.rawInput(driver, Topics.CUSTOMERS.name());
+        enriched = TestDriverSupport.output(driver, Topics.CUSTOMER_ENRICHED_ORDERS);
+        rawEnriched = TestDriverSupport.rawOutput(driver, Topics.CUSTOMER_ENRICHED_ORDERS.name());
+        deadLetters = TestDriverSupport.rawOutput(driver, Topics.deadLetter(SERVICE));
+        store = driver.getVersionedKeyValueStore(CustomerJoinTopology.CUSTOMERS_STORE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private static Instant at(long seconds) {
+        return BASE.plusSeconds(seconds);
+    }
+
+    private void order(long orderId, long customerId, long atSeconds) {
+        orders.pipeInput(String.valueOf(orderId), new Order(orderId, customerId, new BigDecimal("149.99"), "keyboard", "paid"), at(atSeconds));
+    }
+
+    /** The next output: its order id and the customer's name, segment and country. */
+    private org.assertj.core.groups.Tuple next() {
+        CustomerEnrichedOrder out = enriched.readValue();
+        return tuple(out.orderId(), out.customerName(), out.customerSegment(), out.country());
+    }
+
+    @Test
+    void joinsAnOrderWithTheCustomerSeenBeforeIt() {
+        customers.pipeInput("42", ADA, at(0));
+        order(1001, 42, 10);
+
+        TestRecord<String, CustomerEnrichedOrder> out = enriched.readRecord();
+        assertThat(out.key()).isEqualTo("42");
+        assertThat(out.timestamp()).isEqualTo(at(10).toEpochMilli());
+        assertThat(out.value()).isEqualTo(new CustomerEnrichedOrder(1001, 42, new BigDecimal("149.99"), "keyboard", "paid",
+                "Ada Lovelace", "enterprise", "GB", Map.of()));
+        assertThat(enriched.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCustomerSeenAtTheOrdersExactTimestampIsJoined() {
+        customers.pipeInput("42", ADA, at(10));
+        order(1001, 42, 10);
+        order(1002, 42, 9);
+
+        assertThat(next()).isEqualTo(tuple(1001L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(next()).isEqualTo(tuple(1002L, UNKNOWN, UNKNOWN, UNKNOWN));
+    }
+
+    @Test
+    void aCustomerWithoutSegmentOrCountryHasThoseUnknown() {
+        rawCustomers.pipeInput(utf8("42"), utf8("{\"customer_id\": 42, \"name\": \"Ada Lovelace\"}"), at(0));
+        order(1001, 42, 10);
+
+        assertThat(next()).isEqualTo(tuple(1001L, "Ada Lovelace", UNKNOWN, UNKNOWN));
+    }
+
+    @Test
+    void ordersBeforeAnUpdateKeepTheOldVersionEvenWhenProcessedAfterIt() {
+        customers.pipeInput("42", ADA, at(0));
+        customers.pipeInput("42", ADA_RENAMED, at(100));
+        // every order below is processed after the update; each gets the version valid at its own timestamp
+        order(1001, 42, 50);
+        order(1002, 42, 99);
+        order(1003, 42, 100);
+        order(1004, 42, 150);
+        order(1005, 42, 0);
+        order(1006, 42, -1);
+
+        assertThat(next()).isEqualTo(tuple(1001L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(next()).isEqualTo(tuple(1002L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(next()).isEqualTo(tuple(1003L, "Ada King", "strategic", "FR"));
+        assertThat(next()).isEqualTo(tuple(1004L, "Ada King", "strategic", "FR"));
+        assertThat(next()).isEqualTo(tuple(1005L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(next()).isEqualTo(tuple(1006L, UNKNOWN, UNKNOWN, UNKNOWN));
+        assertThat(enriched.isEmpty()).isTrue();
+
+        assertThat(store.get("42").value()).isEqualTo(ADA_RENAMED);
+        assertThat(store.get("42", at(99).toEpochMilli()).value()).isEqualTo(ADA);
+        assertThat(store.get("42", at(-1).toEpochMilli())).isNull();
+    }
+
+    @Test
+    void anUpdateProcessedAfterALaterOrderDoesNotRewriteThatOrder() {
+        customers.pipeInput("42", ADA, at(0));
+        order(1001, 42, 50);
+        // valid from 30s, so it would have applied to order 1001, but it comes too late: the join emitted already
+        customers.pipeInput("42", ADA_RENAMED, at(30));
+        order(1002, 42, 40);
+        order(1003, 42, 20);
+
+        assertThat(next()).isEqualTo(tuple(1001L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(next()).isEqualTo(tuple(1002L, "Ada King", "strategic", "FR"));
+        assertThat(next()).isEqualTo(tuple(1003L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(enriched.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anOutOfOrderUpdateGoesIntoTheHistoryWithoutReplacingTheNewestVersion() {
+        customers.pipeInput("42", ADA, at(0));
+        customers.pipeInput("42", ADA_MOVED, at(100));
+        customers.pipeInput("42", ADA_RENAMED, at(50));
+        order(1001, 42, 60);
+        order(1002, 42, 120);
+        order(1003, 42, 10);
+
+        assertThat(next()).isEqualTo(tuple(1001L, "Ada King", "strategic", "FR"));
+        assertThat(next()).isEqualTo(tuple(1002L, "Ada King", "strategic", "US"));
+        assertThat(next()).isEqualTo(tuple(1003L, "Ada Lovelace", "enterprise", "GB"));
+        VersionedRecord<Customer> latest = store.get("42");
+        assertThat(latest.value()).isEqualTo(ADA_MOVED);
+        assertThat(latest.timestamp()).isEqualTo(at(100).toEpochMilli());
+    }
+
+    @Test
+    void anOrderProcessedBeforeTheCustomersFirstRecordStaysUnknown() {
+        // no grace period (see README): the order is joined when it is processed, with what the table holds then
+        order(1001, 42, 50);
+        customers.pipeInput("42", ADA, at(10));
+        order(1002, 42, 50);
+
+        assertThat(next()).isEqualTo(tuple(1001L, UNKNOWN, UNKNOWN, UNKNOWN));
+        assertThat(next()).isEqualTo(tuple(1002L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(enriched.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aTombstoneDeletesFromItsTimestampOnwardAndEarlierOrdersKeepTheOldVersion() {
+        customers.pipeInput("42", ADA, at(0));
+        customers.pipeInput("42", null, at(100));
+        order(1001, 42, 150);
+        order(1002, 42, 100);
+        order(1003, 42, 99);
+        customers.pipeInput("42", ADA_RENAMED, at(200));
+        order(1004, 42, 250);
+        order(1005, 42, 150);
+
+        assertThat(next()).isEqualTo(tuple(1001L, UNKNOWN, UNKNOWN, UNKNOWN));
+        assertThat(next()).isEqualTo(tuple(1002L, UNKNOWN, UNKNOWN, UNKNOWN));
+        assertThat(next()).isEqualTo(tuple(1003L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(next()).isEqualTo(tuple(1004L, "Ada King", "strategic", "FR"));
+        assertThat(next()).isEqualTo(tuple(1005L, UNKNOWN, UNKNOWN, UNKNOWN));
+        assertThat(deadLetters.isEmpty()).isTrue();
+
+        assertThat(store.get("42", at(99).toEpochMilli()).value()).isEqualTo(ADA);
+        assertThat(store.get("42", at(150).toEpochMilli())).isNull();
+        assertThat(store.get("42").value()).isEqualTo(ADA_RENAMED);
+    }
+
+    @Test
+    void aTombstoneForACustomerNeverSeenIsNotABadRecord() {
+        customers.pipeInput("7", null, at(0));
+        order(1001, 7, 10);
+
+        assertThat(next()).isEqualTo(tuple(1001L, UNKNOWN, UNKNOWN, UNKNOWN));
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCustomerNeverSeenIsUnknown() {
+        customers.pipeInput("42", ADA, at(0));
+        order(1001, 7, 10);
+
+        TestRecord<String, CustomerEnrichedOrder> out = enriched.readRecord();
+        assertThat(out.key()).isEqualTo("7");
+        assertThat(out.value()).isEqualTo(new CustomerEnrichedOrder(1001, 7, new BigDecimal("149.99"), "keyboard", "paid",
+                UNKNOWN, UNKNOWN, UNKNOWN, Map.of()));
+        assertThat(store.get("7")).isNull();
+    }
+
+    @Test
+    void theOutputKeyIsTheCustomerIdWhateverTheOrdersKey() {
+        customers.pipeInput("42", ADA, at(0));
+        Order order = new Order(1001, 42, new BigDecimal("10"), "mouse", null);
+        orders.pipeInput("1001", order, at(10));
+        orders.pipeInput((String) null, order, at(11));
+        orders.pipeInput("not-an-order-id", order, at(12));
+
+        assertThat(enriched.readRecordsToList()).extracting(TestRecord::key, r -> r.value().customerName())
+                .containsExactly(tuple("42", "Ada Lovelace"), tuple("42", "Ada Lovelace"), tuple("42", "Ada Lovelace"));
+    }
+
+    @Test
+    void keepsTheOrdersFieldsAndExtrasAndAddsTheCustomer() throws Exception {
+        customers.pipeInput("42", ADA, at(0));
+        String value = "{\"order_id\":1001,\"customer_id\":42,\"amount\":149.990,\"product\":\"keyboard\","
+                + "\"status\":\"paid\",\"coupon\":\"WINTER\",\"lines\":[{\"sku\":\"k-1\",\"qty\":2}]}";
+        rawOrders.pipeInput(utf8("1001"), utf8(value), at(10));
+
+        TestRecord<byte[], byte[]> out = rawEnriched.readRecord();
+        assertThat(new String(out.key())).isEqualTo("42");
+        ObjectNode expected = (ObjectNode) Json.MAPPER.readTree(value);
+        expected.put("customer_name", "Ada Lovelace").put("customer_segment", "enterprise").put("country", "GB");
+        assertThat(Json.MAPPER.readTree(out.value())).isEqualTo(expected);
+        assertThat(new String(out.value())).contains("\"amount\":149.990");
+        assertThat(rawEnriched.isEmpty()).isTrue();
+    }
+
+    /** Customers values that are not valid customers, by description. */
+    private static Map<String, byte[]> badCustomers() {
+        Map<String, byte[]> bad = new LinkedHashMap<>();
+        bad.put("not JSON", utf8("Ada Lovelace, enterprise, GB"));
+        bad.put("truncated JSON", utf8("{\"customer_id\": 42, \"name\": \"Ada"));
+        bad.put("JSON null (not a tombstone)", utf8("null"));
+        bad.put("empty value (not a tombstone)", new byte[0]);
+        bad.put("not an object (array)", utf8("[42, \"Ada Lovelace\"]"));
+        bad.put("not an object (string)", utf8("\"Ada Lovelace\""));
+        bad.put("missing customer_id", utf8("{\"name\": \"Eve\", \"segment\": \"smb\", \"country\": \"DE\"}"));
+        bad.put("customer_id a string", utf8("{\"customer_id\": \"42\", \"name\": \"Eve\"}"));
+        bad.put("customer_id a fraction", utf8("{\"customer_id\": 42.5, \"name\": \"Eve\"}"));
+        bad.put("customer_id null", utf8("{\"customer_id\": null, \"name\": \"Eve\"}"));
+        bad.put("missing name", utf8("{\"customer_id\": 42, \"segment\": \"smb\", \"country\": \"DE\"}"));
+        bad.put("name null", utf8("{\"customer_id\": 42, \"name\": null}"));
+        bad.put("blank name", utf8("{\"customer_id\": 42, \"name\": \"  \", \"segment\": \"smb\"}"));
+        bad.put("name a number", utf8("{\"customer_id\": 42, \"name\": 7}"));
+        bad.put("name an object", utf8("{\"customer_id\": 42, \"name\": {\"first\": \"Eve\"}}"));
+        bad.put("segment a number", utf8("{\"customer_id\": 42, \"name\": \"Eve\", \"segment\": 3}"));
+        bad.put("country a boolean", utf8("{\"customer_id\": 42, \"name\": \"Eve\", \"country\": true}"));
+        return bad;
+    }
+
+    @Test
+    void everyInvalidCustomerGoesToTheDeadLetterTopicUnchangedAndLeavesTheTableAlone() {
+        customers.pipeInput("42", ADA, at(0));
+        long customersOffset = 1;
+        long orderId = 1000;
+        for (Map.Entry<String, byte[]> bad : badCustomers().entrySet()) {
+            String what = bad.getKey();
+            rawCustomers.pipeInput(utf8("42"), bad.getValue(), at(customersOffset * 10));
+            order(++orderId, 42, customersOffset * 10 + 5);
+
+            TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+            assertThat(dead.key()).as(what).isEqualTo(utf8("42"));
+            assertThat(dead.value()).as(what).isEqualTo(bad.getValue());
+            assertThat(header(dead.headers(), "__streams.errors.topic")).as(what).isEqualTo("customers");
+            assertThat(header(dead.headers(), "__streams.errors.partition")).as(what).isEqualTo("0");
+            assertThat(header(dead.headers(), "__streams.errors.offset")).as(what).isEqualTo(String.valueOf(customersOffset));
+            assertThat(header(dead.headers(), "__streams.errors.message")).as(what).startsWith("Invalid Customer");
+            assertThat(next()).as(what).isEqualTo(tuple(orderId, "Ada Lovelace", "enterprise", "GB"));
+
+            VersionedRecord<Customer> latest = store.get("42");
+            assertThat(latest.value()).as(what).isEqualTo(ADA);
+            assertThat(latest.timestamp()).as(what).isEqualTo(at(0).toEpochMilli());
+            customersOffset++;
+        }
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(enriched.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCustomerWithoutKeyLeavesTheTableAloneAndProcessingGoesOn() {
+        customers.pipeInput("42", ADA, at(0));
+        rawCustomers.pipeInput(null, utf8("{\"customer_id\": 42, \"name\": \"Ada King\"}"), at(10));
+        order(1001, 42, 20);
+
+        assertThat(next()).isEqualTo(tuple(1001L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(store.get("42").value()).isEqualTo(ADA);
+    }
+
+    @Test
+    void everyBadOrderGoesToTheDeadLetterTopicUnchangedAndTheNextGoodOneStillFlows() {
+        customers.pipeInput("42", ADA, at(0));
+        long offset = 0;
+        for (Map.Entry<String, byte[]> bad : BadOrders.all().entrySet()) {
+            String what = bad.getKey();
+            byte[] key = utf8("bad-" + offset);
+            rawOrders.pipeInput(key, bad.getValue(), at(10));
+            order(offset, 42, 10);
+
+            TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+            assertThat(dead.key()).as(what).isEqualTo(key);
+            assertThat(dead.value()).as(what).isEqualTo(bad.getValue());
+            assertThat(header(dead.headers(), "__streams.errors.topic")).as(what).isEqualTo("orders");
+            assertThat(header(dead.headers(), "__streams.errors.partition")).as(what).isEqualTo("0");
+            assertThat(header(dead.headers(), "__streams.errors.offset")).as(what).isEqualTo(String.valueOf(offset * 2));
+            assertThat(header(dead.headers(), "__streams.errors.message")).as(what).startsWith("Invalid Order");
+            assertThat(next()).as(what).isEqualTo(tuple(offset, "Ada Lovelace", "enterprise", "GB"));
+            offset++;
+        }
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(enriched.isEmpty()).isTrue();
+    }
+
+    @Test
+    void ordersOlderThanTheHistoryRetentionBehindTheNewestCustomerRecordAreUnknown() {
+        long retention = CustomerJoinTopology.HISTORY_RETENTION.toSeconds();
+        assertThat(CustomerJoinTopology.HISTORY_RETENTION).isGreaterThanOrEqualTo(Duration.ofDays(1));
+        customers.pipeInput("42", ADA, at(0));
+        customers.pipeInput("42", ADA_RENAMED, at(retention + 100));
+        order(1001, 42, 100);
+        order(1002, 42, 99);
+
+        assertThat(next()).isEqualTo(tuple(1001L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(next()).isEqualTo(tuple(1002L, UNKNOWN, UNKNOWN, UNKNOWN));
+    }
+
+    @Test
+    void reprocessingTheSameInputGivesTheSameOutput() {
+        List<List<String>> first = runScript();
+        List<List<String>> second = runScript();
+
+        assertThat(first.get(0)).hasSize(9);
+        assertThat(first.get(1)).hasSize(2);
+        assertThat(second).isEqualTo(first);
+    }
+
+    /** Pipes one mixed input into a fresh driver; returns its outputs and dead letters as key|timestamp|value strings. */
+    private static List<List<String>> runScript() {
+        try (TopologyTestDriver fresh = TestDriverSupport.driver(SERVICE, CustomerJoinTopology.build())) {
+            TestInputTopic<byte[], byte[]> in = TestDriverSupport.rawInput(fresh, Topics.ORDERS.name());
+            TestInputTopic<byte[], byte[]> cust = TestDriverSupport.rawInput(fresh, Topics.CUSTOMERS.name());
+            String ada = "{\"customer_id\": 42, \"name\": \"Ada Lovelace\", \"segment\": \"enterprise\", \"country\": \"GB\"}";
+            String adaKing = "{\"customer_id\": 42, \"name\": \"Ada King\", \"segment\": \"strategic\", \"country\": \"FR\"}";
+            String bob = "{\"customer_id\": 7, \"name\": \"Bob\"}";
+            cust.pipeInput(utf8("42"), utf8(ada), at(0));
+            in.pipeInput(utf8("1"), utf8(orderJson(1, 42, "10.10")), at(5));
+            in.pipeInput(utf8("2"), utf8(orderJson(2, 7, "20.20")), at(6));
+            cust.pipeInput(utf8("42"), utf8(adaKing), at(100));
+            cust.pipeInput(utf8("7"), utf8(bob), at(50));
+            cust.pipeInput(utf8("7"), utf8("{\"customer_id\": 7, \"name\": \"\"}"), at(60));
+            in.pipeInput(utf8("3"), utf8(orderJson(3, 42, "30.30")), at(99));
+            in.pipeInput(utf8("4"), utf8(orderJson(4, 42, "40.40")), at(100));
+            in.pipeInput(utf8("5"), utf8(orderJson(5, 7, "50.50")), at(70));
+            in.pipeInput(utf8("bad"), utf8("{\"order_id\": 6}"), at(71));
+            cust.pipeInput(utf8("7"), null, at(80));
+            in.pipeInput(utf8("7"), utf8(orderJson(7, 7, "70.70")), at(75));
+            in.pipeInput(utf8("8"), utf8(orderJson(8, 7, "80.80")), at(80));
+            in.pipeInput(null, utf8(orderJson(9, 9, "90.90")), at(1));
+            in.pipeInput(utf8("10"), utf8(orderJson(10, 42, "0.10")), at(-5));
+            return List.of(dump(TestDriverSupport.rawOutput(fresh, Topics.CUSTOMER_ENRICHED_ORDERS.name())),
+                    dump(TestDriverSupport.rawOutput(fresh, Topics.deadLetter(SERVICE))));
+        }
+    }
+
+    private static String orderJson(long orderId, long customerId, String amount) {
+        return "{\"order_id\": " + orderId + ", \"customer_id\": " + customerId + ", \"amount\": " + amount
+                + ", \"product\": \"keyboard\", \"gift\": true}";
+    }
+
+    private static List<String> dump(TestOutputTopic<byte[], byte[]> topic) {
+        List<String> lines = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> r : topic.readRecordsToList()) {
+            lines.add(new String(r.key()) + "|" + r.timestamp() + "|" + new String(r.value()));
+        }
+        return lines;
+    }
+
+    @Test
+    void everyOperatorIsNamedAndTheJoinReadsTheRepartitionedOrdersWithTheCustomers() {
+        TopologyDescription description = CustomerJoinTopology.build().describe();
+        assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-");
+
+        TopologyDescription.Subtopology join = description.subtopologies().stream()
+                .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals("join-customer-as-of-order-time")))
+                .findFirst().orElseThrow();
+        // the two sources of one sub-topology: Kafka Streams co-partitions them, giving the
+        // repartition topic the partition count of customers
+        Set<String> sourceTopics = join.nodes().stream()
+                .filter(n -> n instanceof TopologyDescription.Source)
+                .flatMap(n -> ((TopologyDescription.Source) n).topicSet().stream())
+                .collect(Collectors.toSet());
+        assertThat(sourceTopics).containsExactlyInAnyOrder(Topics.CUSTOMERS.name(),
+                CustomerJoinTopology.ORDERS_BY_CUSTOMER + "-repartition");
+        assertThat(join.nodes()).filteredOn(n -> n instanceof TopologyDescription.Processor)
+                .extracting(n -> ((TopologyDescription.Processor) n).stores())
+                .containsOnly(Set.of(CustomerJoinTopology.CUSTOMERS_STORE));
+    }
+}
