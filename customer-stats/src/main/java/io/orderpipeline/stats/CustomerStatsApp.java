@@ -1,0 +1,43 @@
+package io.orderpipeline.stats;
+
+import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.common.StreamsApp;
+import java.math.BigDecimal;
+import org.apache.kafka.streams.Topology;
+
+public final class CustomerStatsApp {
+
+    public static final String SERVICE = "customer-stats";
+    /** The total a customer must go over to raise an alert; a decimal, default 10000. */
+    public static final String ALERT_THRESHOLD = "ALERT_THRESHOLD";
+    public static final BigDecimal DEFAULT_ALERT_THRESHOLD = new BigDecimal("10000");
+
+    private CustomerStatsApp() {
+    }
+
+    public static void main(String[] args) {
+        ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
+        StreamsApp.start(config, topology(config)).runUntilShutdown();
+    }
+
+    /** The service's topology, configured from {@code config}. */
+    public static Topology topology(ServiceConfig config) {
+        return CustomerStatsTopology.build(alertThreshold(config));
+    }
+
+    static BigDecimal alertThreshold(ServiceConfig config) {
+        String value = config.get(ALERT_THRESHOLD, null);
+        if (value == null) {
+            return DEFAULT_ALERT_THRESHOLD;
+        }
+        try {
+            BigDecimal threshold = new BigDecimal(value);
+            if (threshold.signum() >= 0) {
+                return threshold;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(ALERT_THRESHOLD + " must be a decimal number >= 0, got '" + value + "'");
+    }
+}
