@@ -1,0 +1,61 @@
+package io.orderpipeline.broker;
+
+import io.orderpipeline.common.Topic;
+import io.orderpipeline.common.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates every topic of the contract: {@link Topics#ALL} and the dead-letter topic of each of
+ * {@link Topics#SERVICES}, {@code customers} compacted, replication factor 1 (one broker).
+ * Topics that already exist are left as they are.
+ */
+public final class ContractTopics {
+
+    private ContractTopics() {
+    }
+
+    /** The topics {@link #create} creates, with their settings. */
+    public static List<NewTopic> newTopics(int partitions) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (Topic<String, ?> topic : Topics.ALL) {
+            NewTopic newTopic = new NewTopic(topic.name(), partitions, (short) 1);
+            if (topic.name().equals(Topics.CUSTOMERS.name())) {
+                newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            }
+            topics.add(newTopic);
+        }
+        for (String service : Topics.SERVICES) {
+            topics.add(new NewTopic(Topics.deadLetter(service), partitions, (short) 1));
+        }
+        return topics;
+    }
+
+    /** Creates the contract topics with {@code partitions} partitions each; existing ones are fine. */
+    public static void create(String bootstrapServers, int partitions) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(newTopics(partitions)).values().forEach((name, future) -> {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while creating " + name, e);
+                }
+            });
+        }
+    }
+}
