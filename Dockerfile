@@ -1,0 +1,69 @@
+# One image recipe for every runnable module: docker build --build-arg SERVICE=<module> .
+# SERVICE is one of order-filter, order-enricher, customer-stats, product-revenue,
+# customer-join, data-generator. docker-compose.yml builds each service this way.
+ARG SERVICE=order-filter
+
+# ---- build: Maven, only the module and what it depends on (-pl $SERVICE -am) ----
+FROM maven:3.9-eclipse-temurin-17 AS build
+ARG SERVICE
+WORKDIR /build
+
+# Every module's pom first (the reactor needs all of them), then resolve the dependencies and
+# plugins of a build from the poms alone: this layer stays cached until a pom changes.
+# A module added to the parent pom needs its line here (ComposeEnvironmentIT checks it).
+COPY pom.xml ./
+COPY common-model/pom.xml common-model/
+COPY common-http/pom.xml common-http/
+COPY kafka-broker/pom.xml kafka-broker/
+COPY order-filter/pom.xml order-filter/
+COPY order-enricher/pom.xml order-enricher/
+COPY customer-stats/pom.xml customer-stats/
+COPY product-revenue/pom.xml product-revenue/
+COPY customer-join/pom.xml customer-join/
+COPY data-generator/pom.xml data-generator/
+COPY local-stack/pom.xml local-stack/
+COPY e2e-tests/pom.xml e2e-tests/
+RUN mvn -B -q -pl "$SERVICE" -am package -DskipTests && rm -rf -- */target
+
+# The sources (.dockerignore keeps target/, .git and local state out), then the real build.
+COPY . .
+RUN mvn -B -ntp -pl "$SERVICE" -am package -DskipTests \
+    && cp "$SERVICE/target/$SERVICE.jar" /build/service.jar
+
+# ---- runtime: a JRE, the one shaded jar, a non-root user ----
+FROM eclipse-temurin:17-jre
+ARG SERVICE
+LABEL org.opencontainers.image.title="order-pipeline ${SERVICE}" \
+      org.opencontainers.image.description="order-pipeline ${SERVICE}, configured by environment variables (see CONTRACT.md)"
+
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app \
+    && mkdir -p /var/lib/order-pipeline/state \
+    && chown -R app:app /var/lib/order-pipeline
+
+COPY --from=build /build/service.jar /app/service.jar
+
+# The JVM sizes its heap from the container's memory limit (75% of it), and exits on
+# OutOfMemoryError so the container's restart policy starts a fresh one.
+# JAVA_TOOL_OPTIONS is read by the JVM itself, so it works with the exec-form ENTRYPOINT
+# below (no shell); override it to add flags.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+    STATE_DIR=/var/lib/order-pipeline/state
+# Kafka Streams' local state (RocksDB stores, checkpoints): owned by app, kept across restarts
+# when a named volume is mounted here.
+VOLUME ["/var/lib/order-pipeline/state"]
+
+USER app
+WORKDIR /app
+
+# Ready = GET /health/ready answers 200. Only the services with HTTP are checked: when HTTP_PORT
+# is not set (order-filter, order-enricher, customer-join, data-generator) the check passes, and
+# the container lives exactly as long as the JVM, which exits when its streams app fails.
+# The JRE image has no curl: bash opens the TCP connection itself (/dev/tcp) and reads the
+# status line of the answer.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["bash", "-c", "[ -z \"${HTTP_PORT:-}\" ] && exit 0; exec 3<>\"/dev/tcp/127.0.0.1/${HTTP_PORT}\" && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ status _ <&3 && [[ \"$status\" == 200* ]]"]
+
+# Exec form: java is PID 1 and gets SIGTERM from docker stop, so the app closes cleanly (leaves
+# the group, finishes or aborts its transaction). Arguments (the data generator's) follow.
+ENTRYPOINT ["java", "-jar", "/app/service.jar"]
