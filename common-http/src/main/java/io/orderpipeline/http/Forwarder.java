@@ -1,0 +1,82 @@
+package io.orderpipeline.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Asks another instance of the same service over HTTP, marking the request with
+ * {@value #FORWARDED_BY} so that the other instance answers from its own stores and never
+ * forwards again. Its answer comes back as it was: status, body and the headers in
+ * {@link #PASSED_HEADERS}.
+ */
+public final class Forwarder {
+
+    public static final String FORWARDED_BY = "X-Forwarded-By";
+    static final List<String> PASSED_HEADERS =
+            List.of(HttpServer.RETRY_AFTER, KeyRouter.SERVED_BY, KeyRouter.SERVED_BY_STANDBY);
+
+    private final HostInfo self;
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public Forwarder(HostInfo self, Duration connectTimeout, Duration timeout) {
+        this.self = self;
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.timeout = timeout;
+    }
+
+    /** A forwarder with short timeouts: 1 s to connect, 5 s for the answer. */
+    public Forwarder(HostInfo self) {
+        this(self, Duration.ofSeconds(1), Duration.ofSeconds(5));
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
+    /**
+     * GET {@code pathAndQuery} (already URL-encoded) from {@code host}.
+     *
+     * @throws InstanceUnreachableException when the host does not answer (refused, timed out)
+     */
+    public Reply get(HostInfo host, String pathAndQuery) {
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header(FORWARDED_BY, self.host() + ":" + self.port())
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String name : PASSED_HEADERS) {
+                response.headers().firstValue(name).ifPresent(value -> headers.put(name, value));
+            }
+            return new Reply(response.statusCode(), response.body(), headers);
+        } catch (IOException e) {
+            throw new InstanceUnreachableException(host, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InstanceUnreachableException(host, e);
+        }
+    }
+
+    /** The other instance did not answer at all. */
+    public static final class InstanceUnreachableException extends StoreUnavailableException {
+
+        InstanceUnreachableException(HostInfo host, Exception cause) {
+            super("instance " + host.host() + ":" + host.port() + " did not answer ("
+                    + cause.getClass().getSimpleName() + ")");
+            initCause(cause);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.orderpipeline.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.orderpipeline.common.Json;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.UnknownStateStoreException;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server of a query service (Javalin on Jetty): the service's routes plus
+ * {@code GET /health/live}, {@code GET /health/ready} and {@code GET /metrics}, JSON through the shared
+ * {@link Json#MAPPER}, and every error as {@code {"error": "..."}}:
+ * 400 bad parameter, 404 unknown route or key, 503 with {@code Retry-After} while a store cannot
+ * answer, 500 with a generic message (the cause is logged here, never sent).
+ */
+public final class HttpServer implements AutoCloseable {
+
+    public static final String RETRY_AFTER = "Retry-After";
+    /** Seconds a client should wait before asking again after a 503: a rebalance usually takes a few. */
+    public static final int RETRY_AFTER_SECONDS = 1;
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    private final Javalin app;
+    private final Metrics metrics;
+
+    private HttpServer(Javalin app, Metrics metrics) {
+        this.app = app;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Starts serving on {@code port} (0: any free port).
+     *
+     * @param readiness throws (e.g. {@link StoreUnavailableException}) while the stores cannot be queried;
+     *                  {@code /health/ready} is 200 when the app is RUNNING and this passes
+     * @param routes    adds the service's own routes
+     */
+    public static HttpServer start(int port, KafkaStreams streams, Runnable readiness, Consumer<Javalin> routes) {
+        Metrics metrics = new Metrics(streams);
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = false;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.requestLogger.http(metrics::record);
+            // a product name may contain an encoded slash: /stats/a%2Fb is the product "a/b"
+            config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(
+                    UriCompliance.DEFAULT.with("encoded-slash", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR)));
+        });
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        app.exception(StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
+        app.exception(InvalidStateStoreException.class, (e, ctx) -> {
+            if (e instanceof UnknownStateStoreException) {
+                internalError(ctx, e);
+            } else {
+                unavailable(ctx, e.getMessage());
+            }
+        });
+        app.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
+
+        app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
+        app.get("/health/ready", ctx -> {
+            if (streams.state() != KafkaStreams.State.RUNNING) {
+                throw new StoreUnavailableException("the streams app is " + streams.state() + ", not RUNNING");
+            }
+            readiness.run();
+            ctx.json(Map.of("status", "ready"));
+        });
+        app.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
+        routes.accept(app);
+        app.start("0.0.0.0", port);
+        log.info("HTTP on port {}", app.port());
+        return new HttpServer(app, metrics);
+    }
+
+    /** The port actually bound (useful after starting on port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    private static void error(io.javalin.http.Context ctx, int status, String message) {
+        ctx.status(status).json(Map.of("error", message == null || message.isBlank() ? HttpStatus.forStatus(status).getMessage() : message));
+    }
+
+    private static void unavailable(io.javalin.http.Context ctx, String message) {
+        log.debug("503: {}", message);
+        ctx.header(RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+        error(ctx, 503, "not available right now, retry shortly: " + message);
+    }
+
+    private static void internalError(io.javalin.http.Context ctx, Exception e) {
+        log.error("{} {} failed", ctx.method(), ctx.path(), e);
+        error(ctx, 500, "internal error");
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        metrics.close();
+    }
+}

@@ -1,0 +1,106 @@
+package io.orderpipeline.http;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.query.FailureReason;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Interactive Queries v2 against one store of this instance. Reads of the active copy use
+ * {@code requireActive()} (Kafka Streams then refuses a standby copy, or an active one whose thread
+ * is not RUNNING, e.g. still restoring); reads of a standby copy leave it out. A partition that
+ * cannot answer is a {@link StoreUnavailableException} (503); a query the store does not know,
+ * or an exception inside the store, is an {@link IllegalStateException} (500).
+ * With DEBUG logging on, each query asks for and logs Kafka Streams' execution info.
+ */
+public final class StoreQueries {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreQueries.class);
+
+    private final KafkaStreams streams;
+    private final String store;
+
+    public StoreQueries(KafkaStreams streams, String store) {
+        this.streams = streams;
+        this.store = store;
+    }
+
+    public String store() {
+        return store;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** {@code query} on {@code partition}, from this instance's active copy, up to date. */
+    public <R> R active(Query<R> query, int partition) {
+        return one(query, partition, true);
+    }
+
+    /** {@code query} on {@code partition}, from this instance's standby copy (which may lag a little). */
+    public <R> R standby(Query<R> query, int partition) {
+        return one(query, partition, false);
+    }
+
+    private <R> R one(Query<R> query, int partition, boolean requireActive) {
+        StateQueryRequest<R> request = StateQueryRequest.inStore(store).withQuery(query).withPartitions(Set.of(partition));
+        StateQueryResult<R> result = run(requireActive ? request.requireActive() : request);
+        return valueOf(result.getPartitionResults().get(partition), partition);
+    }
+
+    /**
+     * {@code query} on every partition this instance holds as active, by partition. Needs the app
+     * RUNNING (all threads RUNNING: then a NOT_ACTIVE partition can only be a standby copy, left out).
+     */
+    public <R> Map<Integer, R> allActive(Query<R> query) {
+        requireRunning();
+        StateQueryResult<R> result = run(StateQueryRequest.inStore(store).withQuery(query).requireActive());
+        requireRunning(); // no rebalance began while the query ran
+        Map<Integer, R> values = new TreeMap<>();
+        result.getPartitionResults().forEach((partition, partitionResult) -> {
+            if (partitionResult.isSuccess() || partitionResult.getFailureReason() != FailureReason.NOT_ACTIVE) {
+                values.put(partition, valueOf(partitionResult, partition));
+            }
+        });
+        return values;
+    }
+
+    private void requireRunning() {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new StoreUnavailableException("the streams app is " + state + ", not RUNNING");
+        }
+    }
+
+    private <R> StateQueryResult<R> run(StateQueryRequest<R> request) {
+        if (!log.isDebugEnabled()) {
+            return streams.query(request);
+        }
+        StateQueryResult<R> result = streams.query(request.enableExecutionInfo());
+        result.getPartitionResults().forEach((partition, r) ->
+                log.debug("{} partition {}: {}", store, partition, r.getExecutionInfo()));
+        return result;
+    }
+
+    private <R> R valueOf(QueryResult<R> result, int partition) {
+        if (result == null) {
+            throw new StoreUnavailableException(store + " partition " + partition + " is not on this instance");
+        }
+        if (result.isSuccess()) {
+            return result.getResult();
+        }
+        String why = store + " partition " + partition + ": " + result.getFailureReason() + " " + result.getFailureMessage();
+        switch (result.getFailureReason()) {
+            case NOT_ACTIVE, NOT_UP_TO_BOUND, NOT_PRESENT -> throw new StoreUnavailableException(why);
+            default -> throw new IllegalStateException(why);
+        }
+    }
+}

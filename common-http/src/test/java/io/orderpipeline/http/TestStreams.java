@@ -1,0 +1,27 @@
+package io.orderpipeline.http;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+
+/** A streams app that is never started (state CREATED): enough for the HTTP layer's unit tests. */
+final class TestStreams {
+
+    private TestStreams() {
+    }
+
+    static KafkaStreams unstarted(Path stateDir) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.table("in", Consumed.with(Serdes.String(), Serdes.String()), Materialized.as("test-store"));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "http-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new KafkaStreams(builder.build(), props);
+    }
+}
