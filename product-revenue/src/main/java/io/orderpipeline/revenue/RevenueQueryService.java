@@ -1,0 +1,191 @@
+package io.orderpipeline.revenue;
+
+import static io.orderpipeline.revenue.ProductRevenueTopology.STORE;
+import static io.orderpipeline.revenue.ProductRevenueTopology.WINDOW_SIZE;
+
+import io.orderpipeline.common.RevenueTotals;
+import io.orderpipeline.http.Forwarder;
+import io.orderpipeline.http.KeyRouter;
+import io.orderpipeline.http.Reply;
+import io.orderpipeline.http.StoreQueries;
+import io.orderpipeline.http.StoreUnavailableException;
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.query.WindowRangeQuery;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Queries of {@code product-revenue-store} (IQv2): one product's window or windows from the
+ * instance that holds the product ({@link KeyRouter}), and one window of every product gathered
+ * from every instance. Parameters arrive checked ({@link RevenueRoutes}).
+ */
+final class RevenueQueryService implements RevenueRoutes.Queries {
+
+    /** The answer of {@code GET /stats/{product}}. */
+    record ProductStats(String product, BigDecimal hourlyRevenue, Instant windowStart, Instant windowEnd) {
+    }
+
+    /** The answer of {@code GET /revenue/{product}}. */
+    record ProductWindows(String product, List<WindowRevenue> windows) {
+    }
+
+    record WindowRevenue(Instant windowStart, Instant windowEnd, BigDecimal revenue, long orders) {
+    }
+
+    /** The answer of {@code GET /revenue}: every product of one window, highest revenue first. */
+    record WindowProducts(Instant windowStart, Instant windowEnd, List<ProductTotal> products) {
+    }
+
+    record ProductTotal(String product, BigDecimal revenue, long orders) {
+    }
+
+    /** The answer of {@code GET /internal/revenue}: one window from this instance's active partitions only. */
+    record LocalWindowProducts(Instant windowStart, Instant windowEnd, Set<Integer> partitions, List<ProductTotal> products) {
+    }
+
+    private static final Serializer<String> KEY = Serdes.String().serializer();
+
+    private final StoreQueries store;
+    private final KeyRouter router;
+    private final Forwarder forwarder;
+
+    RevenueQueryService(StoreQueries store, Forwarder forwarder) {
+        this.store = store;
+        this.forwarder = forwarder;
+        this.router = new KeyRouter(store.streams(), forwarder);
+    }
+
+    /** The start of the hourly window holding {@code at} (windows are aligned to the epoch, so to the UTC hour). */
+    static Instant windowStart(Instant at) {
+        long size = WINDOW_SIZE.toMillis();
+        return Instant.ofEpochMilli(Math.floorDiv(at.toEpochMilli(), size) * size);
+    }
+
+    @Override
+    public Reply stats(String product, Instant at, boolean forwarded) {
+        Instant start = windowStart(at);
+        String path = "/stats/" + encode(product) + "?at=" + at.toEpochMilli();
+        return router.route(STORE, product, KEY, path, forwarded, (partition, active) -> {
+            RevenueTotals totals = RevenueTotals.ZERO;
+            for (WindowRevenue window : windows(product, start, start, partition, active)) {
+                totals = new RevenueTotals(window.revenue(), window.orders());
+            }
+            return Reply.ok(new ProductStats(product, totals.revenue(), start, start.plus(WINDOW_SIZE)));
+        });
+    }
+
+    @Override
+    public Reply revenue(String product, Instant from, Instant to, boolean forwarded) {
+        String path = "/revenue/" + encode(product) + "?from=" + from.toEpochMilli() + "&to=" + to.toEpochMilli();
+        return router.route(STORE, product, KEY, path, forwarded, (partition, active) ->
+                Reply.ok(new ProductWindows(product, windows(product, from, to, partition, active))));
+    }
+
+    private List<WindowRevenue> windows(String product, Instant from, Instant to, int partition, boolean active) {
+        WindowKeyQuery<String, Object> query = WindowKeyQuery.withKeyAndWindowStartRange(product, from, to);
+        List<WindowRevenue> windows = new ArrayList<>();
+        try (WindowStoreIterator<Object> iterator = active ? store.active(query, partition) : store.standby(query, partition)) {
+            iterator.forEachRemaining(entry -> {
+                Instant start = Instant.ofEpochMilli(entry.key);
+                RevenueTotals totals = totals(entry.value);
+                windows.add(new WindowRevenue(start, start.plus(WINDOW_SIZE), totals.revenue(), totals.orders()));
+            });
+        }
+        return windows;
+    }
+
+    /** Every product of the window holding {@code at}, from all instances; 503 unless every partition answered. */
+    @Override
+    public Reply allProducts(Instant at) {
+        Instant start = windowStart(at);
+        List<ProductTotal> products = new ArrayList<>();
+        Set<Integer> answered = new TreeSet<>();
+        Set<Integer> expected = new TreeSet<>();
+        for (StreamsMetadata instance : store.streams().metadataForAllStreamsClients()) {
+            instance.topicPartitions().forEach(tp -> expected.add(tp.partition()));
+            LocalWindowProducts part = instance.hostInfo().equals(forwarder.self())
+                    ? local(at)
+                    : remoteProducts(instance.hostInfo(), at);
+            products.addAll(part.products());
+            for (int partition : part.partitions()) {
+                if (!answered.add(partition)) {
+                    throw new StoreUnavailableException("partition " + partition + " answered twice (a rebalance is under way)");
+                }
+            }
+        }
+        if (expected.isEmpty() || !answered.containsAll(expected)) {
+            throw new StoreUnavailableException("partitions " + expected + " of " + STORE + " expected, "
+                    + answered + " answered (a rebalance is under way)");
+        }
+        products.sort(Comparator.comparing(ProductTotal::revenue).reversed().thenComparing(ProductTotal::product));
+        return Reply.ok(new WindowProducts(start, start.plus(WINDOW_SIZE), products));
+    }
+
+    private LocalWindowProducts remoteProducts(HostInfo host, Instant at) {
+        Reply reply = forwarder.get(host, "/internal/revenue?at=" + at.toEpochMilli());
+        if (!reply.isOk()) {
+            throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + reply.status() + " " + reply.json());
+        }
+        return reply.body(LocalWindowProducts.class);
+    }
+
+    /**
+     * The window holding {@code at}, from the partitions this instance holds as active (the
+     * contract's store partitions are the same as the {@code orders} partitions: its
+     * repartition topic is created with as many).
+     */
+    @Override
+    public Reply localProducts(Instant at) {
+        return Reply.ok(local(at));
+    }
+
+    private LocalWindowProducts local(Instant at) {
+        Instant start = windowStart(at);
+        WindowRangeQuery<String, Object> query = WindowRangeQuery.withWindowStartRange(start, start);
+        List<ProductTotal> products = new ArrayList<>();
+        Map<Integer, KeyValueIterator<Windowed<String>, Object>> byPartition = store.allActive(query);
+        for (KeyValueIterator<Windowed<String>, Object> iterator : byPartition.values()) {
+            try (iterator) {
+                while (iterator.hasNext()) {
+                    KeyValue<Windowed<String>, Object> entry = iterator.next();
+                    RevenueTotals totals = totals(entry.value);
+                    products.add(new ProductTotal(entry.key.key(), totals.revenue(), totals.orders()));
+                }
+            }
+        }
+        return new LocalWindowProducts(start, start.plus(WINDOW_SIZE), byPartition.keySet(), products);
+    }
+
+    /** For {@code /health/ready}: every active partition of the store answers a query. */
+    void checkReady() {
+        Instant now = Instant.now();
+        store.allActive(WindowRangeQuery.withWindowStartRange(now, now)).values().forEach(KeyValueIterator::close);
+    }
+
+    /** The store holds {@code ValueAndTimestamp<RevenueTotals>} (a DSL window store); plain totals are taken too. */
+    private static RevenueTotals totals(Object value) {
+        return (RevenueTotals) (value instanceof ValueAndTimestamp<?> stamped ? stamped.value() : value);
+    }
+
+    /** One URL path segment: {@code a/b c} becomes {@code a%2Fb%20c}. */
+    static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,107 @@
+package io.orderpipeline.revenue;
+
+import static io.orderpipeline.revenue.ProductRevenueTopology.RETENTION;
+
+import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.http.Forwarder;
+import io.orderpipeline.http.HttpServer;
+import io.orderpipeline.http.Params;
+import io.orderpipeline.http.Reply;
+import io.orderpipeline.http.StoreQueries;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * The HTTP API of product-revenue (CONTRACT.md, HTTP): parameters checked here, answers from
+ * {@link RevenueQueryService}.
+ * <ul>
+ *   <li>{@code GET /stats/{product}?at=}: the window holding {@code at} (default now)</li>
+ *   <li>{@code GET /revenue/{product}?from=&to=}: windows starting in [from, to] (default the last 24 hours)</li>
+ *   <li>{@code GET /revenue?at=}: every product of the window holding {@code at}, all instances</li>
+ *   <li>{@code GET /internal/revenue?at=}: the same from this instance's active partitions only (for the above)</li>
+ * </ul>
+ * Instants older than the store's 1-day retention are refused with 400: those windows are gone.
+ */
+final class RevenueRoutes {
+
+    /** What the routes ask; {@link RevenueQueryService} answers (a fake in the routes' tests). */
+    interface Queries {
+        Reply stats(String product, Instant at, boolean forwarded);
+
+        Reply revenue(String product, Instant from, Instant to, boolean forwarded);
+
+        Reply allProducts(Instant at);
+
+        Reply localProducts(Instant at);
+    }
+
+    private final Queries service;
+    private final Clock clock;
+
+    RevenueRoutes(Queries service, Clock clock) {
+        this.service = service;
+        this.clock = clock;
+    }
+
+    /** Starts product-revenue's HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER}. */
+    static HttpServer start(ServiceConfig config, KafkaStreams streams) {
+        StoreQueries store = new StoreQueries(streams, ProductRevenueTopology.STORE);
+        RevenueQueryService service = new RevenueQueryService(store,
+                new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer())));
+        return HttpServer.start(config.httpPort(), streams, service::checkReady,
+                new RevenueRoutes(service, Clock.systemUTC())::register);
+    }
+
+    void register(Javalin app) {
+        app.get("/stats/{product}", this::stats);
+        app.get("/revenue/{product}", this::productRevenue);
+        app.get("/revenue", this::allProducts);
+        app.get("/internal/revenue", this::localProducts);
+    }
+
+    private void stats(Context ctx) {
+        Instant at = retained(ctx, "at", Params.instant(ctx, "at", clock.instant()));
+        service.stats(Params.text(ctx, "product"), at, forwarded(ctx)).writeTo(ctx);
+    }
+
+    private void productRevenue(Context ctx) {
+        String product = Params.text(ctx, "product");
+        Instant now = clock.instant();
+        Instant to = Params.instant(ctx, "to", now);
+        Instant from = retained(ctx, "from", Params.instant(ctx, "from", now.minus(RETENTION)));
+        if (from.isAfter(to)) {
+            throw new BadRequestResponse("from (" + from + ") must not be after to (" + to + ")");
+        }
+        service.revenue(product, from, to, forwarded(ctx)).writeTo(ctx);
+    }
+
+    private void allProducts(Context ctx) {
+        service.allProducts(retained(ctx, "at", Params.instant(ctx, "at", clock.instant()))).writeTo(ctx);
+    }
+
+    private void localProducts(Context ctx) {
+        service.localProducts(Params.instant(ctx, "at", clock.instant())).writeTo(ctx);
+    }
+
+    /**
+     * {@code instant}, unless it is older than the store keeps windows (then 400). A forwarded
+     * request was checked by the instance that forwarded it (whose clock may be a little behind).
+     */
+    private Instant retained(Context ctx, String name, Instant instant) {
+        Instant oldest = clock.instant().minus(RETENTION);
+        if (!forwarded(ctx) && instant.isBefore(oldest)) {
+            throw new BadRequestResponse(name + " (" + instant + ") is older than the " + RETENTION.toHours()
+                    + " h the windows are kept: nothing before " + oldest + " can be answered");
+        }
+        return instant;
+    }
+
+    private static boolean forwarded(Context ctx) {
+        return ctx.header(Forwarder.FORWARDED_BY) != null;
+    }
+}
