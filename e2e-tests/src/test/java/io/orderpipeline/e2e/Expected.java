@@ -1,0 +1,612 @@
+package io.orderpipeline.e2e;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * What every output topic must contain, computed from the exact input records by the contract's
+ * rules (CONTRACT.md), independently of the services' code (its own JSON validation, its own
+ * arithmetic), and the checks that compare the outputs read with read_committed against it.
+ *
+ * <p>Deterministic parts are compared as multisets of canonical JSON (object fields sorted,
+ * numbers by value), so a duplicate, a loss or a changed value each shows. Two parts depend on the
+ * order in which a service interleaves input partitions and are checked for what must hold in any
+ * order: a customer's running totals must count 1, 2, 3... and step by exactly that customer's
+ * order amounts, each once; an alert must be the stats record where the total first exceeds the
+ * threshold. Hourly windows are simulated per partition of the revenue repartition topic (key =
+ * product, default partitioner), which needs every valid order of products of one such partition
+ * to come from one input partition: write orders to {@link #revenuePartition(String)}.
+ */
+public final class Expected {
+
+    public static final String ORDERS = "orders";
+    public static final String CUSTOMERS = "customers";
+    public static final String UNKNOWN = "Unknown";
+    private static final long HOUR = Duration.ofHours(1).toMillis();
+    private static final BigDecimal HIGH = new BigDecimal("100");
+    private static final BigDecimal REVIEW = new BigDecimal("500");
+    /** Its own parser: strict about trailing tokens, decimals exact; the services' mapper is not used. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** The rules' parameters, as the services are configured. */
+    public record Rules(BigDecimal alertThreshold, Duration grace, int partitions) {
+        public static Rules of(long alertThreshold, Duration grace, int partitions) {
+            return new Rules(BigDecimal.valueOf(alertThreshold), grace, partitions);
+        }
+    }
+
+    /** One output's comparison: empty {@code problems} means exact. */
+    public record Result(String output, int expected, int actual, int duplicates, List<String> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder(output + ": expected " + expected + " records, got " + actual
+                    + (duplicates > 0 ? ", " + duplicates + " duplicates" : "") + (ok() ? ", exact" : ""));
+            problems.stream().limit(25).forEach(p -> s.append("\n    ").append(p));
+            if (problems.size() > 25) {
+                s.append("\n    ... ").append(problems.size() - 25).append(" more");
+            }
+            return s.toString();
+        }
+    }
+
+    private final Rules rules;
+    private final List<String> highValueOrders = new ArrayList<>();
+    private final List<String> enrichedOrders = new ArrayList<>();
+    private final List<String> customerEnrichedOrders = new ArrayList<>();
+    private final List<String> hourly = new ArrayList<>();
+    private final Map<String, List<BigDecimal>> amountsByCustomer = new TreeMap<>();
+    private final List<String> badOrders = new ArrayList<>();
+    private final List<String> badCustomers = new ArrayList<>();
+    private final Map<String, Integer> coverage = new TreeMap<>();
+
+    private Expected(Rules rules) {
+        this.rules = rules;
+    }
+
+    /**
+     * @param orders every record written to {@code orders}, in write order
+     * @param customers every record written to {@code customers}, in write order
+     */
+    public static Expected from(List<InputRecord> orders, List<InputRecord> customers, Rules rules) {
+        Expected e = new Expected(rules);
+        Map<String, TreeMap<Long, JsonNode>> history = e.customerHistory(customers);
+        Map<Integer, List<InputRecord>> byRevenuePartition = new TreeMap<>();
+        for (InputRecord r : orders) {
+            JsonNode order = validOrder(r.value());
+            if (order == null) {
+                e.badOrders.add(deadLetter(r.key(), r.value(), r.topic(), r.partition(), r.offset(), true));
+                e.count("bad orders");
+                continue;
+            }
+            e.count("valid orders");
+            if (r.key() == null) {
+                e.count("valid orders without key");
+            }
+            if (!order.has("status") || order.get("status").isNull()) {
+                e.count("valid orders without status");
+            }
+            BigDecimal amount = order.get("amount").decimalValue();
+            String key = r.keyString();
+            if (amount.compareTo(HIGH) > 0) {
+                e.highValueOrders.add(entry(key, order));
+                e.count("high-value orders");
+            }
+            ObjectNode enriched = order.deepCopy();
+            enriched.put("amount_tier", amount.compareTo(HIGH) > 0 ? "high" : "standard");
+            enriched.put("needs_review", amount.compareTo(REVIEW) > 0);
+            e.enrichedOrders.add(entry(key, enriched));
+            if (amount.compareTo(REVIEW) > 0) {
+                e.count("orders needing review");
+            }
+            String customerId = order.get("customer_id").asText();
+            e.amountsByCustomer.computeIfAbsent(customerId, c -> new ArrayList<>()).add(amount);
+            e.customerEnrichedOrders.add(entry(customerId, e.joined(order, customerId, r.timestamp(), history)));
+            byRevenuePartition.computeIfAbsent(revenuePartition(order.get("product").textValue(), rules.partitions()),
+                    p -> new ArrayList<>()).add(r);
+        }
+        byRevenuePartition.values().forEach(e::simulateWindows);
+        e.amountsByCustomer.values().forEach(amounts -> {
+            BigDecimal total = amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+            if (total.compareTo(rules.alertThreshold()) > 0) {
+                e.count("alerts");
+            } else if (total.compareTo(rules.alertThreshold()) == 0) {
+                e.count("customers exactly at the threshold");
+            }
+        });
+        return e;
+    }
+
+    // ---- input validity, by the contract, on its own parser ----
+
+    /** The order as JSON when valid by the contract, else null. */
+    static JsonNode validOrder(byte[] value) {
+        JsonNode node = parse(value);
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        boolean valid = isLong(node.get("order_id")) && isLong(node.get("customer_id"))
+                && node.hasNonNull("amount") && node.get("amount").isNumber() && node.get("amount").decimalValue().signum() >= 0
+                && node.hasNonNull("product") && node.get("product").isTextual() && !node.get("product").textValue().isBlank()
+                && isOptionalText(node.get("status"));
+        return valid ? node : null;
+    }
+
+    /** The customer as JSON when valid, else null; a tombstone is handled by the caller. */
+    static JsonNode validCustomer(byte[] value) {
+        JsonNode node = parse(value);
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        boolean valid = isLong(node.get("customer_id"))
+                && node.hasNonNull("name") && node.get("name").isTextual() && !node.get("name").textValue().isBlank()
+                && isOptionalText(node.get("segment")) && isOptionalText(node.get("country"));
+        return valid ? node : null;
+    }
+
+    private static boolean isLong(JsonNode n) {
+        return n != null && n.isIntegralNumber() && n.canConvertToLong();
+    }
+
+    private static boolean isOptionalText(JsonNode n) {
+        return n == null || n.isNull() || n.isTextual();
+    }
+
+    private static JsonNode parse(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(value);
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    // ---- customer-join: the customer as of the order's timestamp ----
+
+    private Map<String, TreeMap<Long, JsonNode>> customerHistory(List<InputRecord> customers) {
+        Map<String, TreeMap<Long, JsonNode>> history = new HashMap<>();
+        for (InputRecord r : customers) {
+            if (r.value() == null) {
+                history.computeIfAbsent(r.keyString(), k -> new TreeMap<>()).put(r.timestamp(), JSON.nullNode());
+                count("customer deletions");
+                continue;
+            }
+            JsonNode customer = validCustomer(r.value());
+            if (customer == null) {
+                badCustomers.add(deadLetter(r.key(), r.value(), r.topic(), r.partition(), r.offset(), true));
+                count("bad customers");
+            } else {
+                history.computeIfAbsent(r.keyString(), k -> new TreeMap<>()).put(r.timestamp(), customer);
+                count("customer versions");
+            }
+        }
+        return history;
+    }
+
+    private JsonNode joined(JsonNode order, String customerId, long timestamp, Map<String, TreeMap<Long, JsonNode>> history) {
+        TreeMap<Long, JsonNode> versions = history.get(customerId);
+        Map.Entry<Long, JsonNode> asOf = versions == null ? null : versions.floorEntry(timestamp);
+        JsonNode customer = asOf == null || asOf.getValue().isNull() ? null : asOf.getValue();
+        if (customer == null) {
+            count(versions == null ? "joins with a customer never seen" : asOf == null
+                    ? "joins before the customer's first version" : "joins after a deletion");
+        } else {
+            count(versions.firstKey() < asOf.getKey() ? "joins with an updated customer" : "joins with a customer's first version");
+        }
+        ObjectNode out = order.deepCopy();
+        out.put("customer_name", customer == null ? UNKNOWN : customer.get("name").textValue());
+        out.put("customer_segment", text(customer, "segment"));
+        out.put("country", text(customer, "country"));
+        return out;
+    }
+
+    private static String text(JsonNode customer, String field) {
+        return customer == null || !customer.hasNonNull(field) ? UNKNOWN : customer.get(field).textValue();
+    }
+
+    // ---- product-revenue: tumbling hourly windows, final once closed ----
+
+    /** The partition of the revenue repartition topic that {@code product} lands in (default partitioner). */
+    public static int revenuePartition(String product, int partitions) {
+        return Utils.toPositive(Utils.murmur2(product.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private record Window(String product, long start) {
+    }
+
+    private void simulateWindows(List<InputRecord> records) {
+        Set<Integer> sources = new HashSet<>();
+        records.forEach(r -> sources.add(r.partition()));
+        if (sources.size() > 1) {
+            throw new IllegalArgumentException("Orders of products in one revenue partition came from input partitions "
+                    + sources + ": their interleaving, and so which records are late, is not determined. "
+                    + "Write each order to partition Expected.revenuePartition(product).");
+        }
+        long grace = rules.grace().toMillis();
+        long streamTime = Long.MIN_VALUE;
+        Map<Window, BigDecimal[]> windows = new LinkedHashMap<>();
+        for (InputRecord r : records) {
+            JsonNode order = validOrder(r.value());
+            streamTime = Math.max(streamTime, r.timestamp());
+            long start = Math.floorDiv(r.timestamp(), HOUR) * HOUR;
+            if (start + HOUR + grace <= streamTime) {
+                count("late orders dropped by product-revenue");
+                continue;
+            }
+            if (r.timestamp() < streamTime && start + HOUR <= streamTime) {
+                count("late orders within grace");
+            }
+            BigDecimal[] totals = windows.computeIfAbsent(new Window(order.get("product").textValue(), start),
+                    w -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+            totals[0] = totals[0].add(order.get("amount").decimalValue());
+            totals[1] = totals[1].add(BigDecimal.ONE);
+        }
+        for (Map.Entry<Window, BigDecimal[]> w : windows.entrySet()) {
+            if (w.getKey().start() + HOUR + grace <= streamTime) {
+                ObjectNode value = JSON.createObjectNode();
+                value.put("product", w.getKey().product());
+                value.put("window_start", Instant.ofEpochMilli(w.getKey().start()).toString());
+                value.put("window_end", Instant.ofEpochMilli(w.getKey().start() + HOUR).toString());
+                value.put("revenue", w.getValue()[0]);
+                value.put("orders", w.getValue()[1]);
+                hourly.add(entry(w.getKey().product(), value));
+                count("final windows");
+            } else {
+                count("windows still open");
+            }
+        }
+    }
+
+    // ---- the checks ----
+
+    public Result checkHighValueOrders(List<ConsumerRecord<byte[], byte[]>> actual) {
+        return multiset("high-value-orders", highValueOrders, canonical(actual, Function.identity()));
+    }
+
+    public Result checkEnrichedOrders(List<ConsumerRecord<byte[], byte[]>> actual) {
+        return multiset("enriched-orders", enrichedOrders, canonical(actual, Function.identity()));
+    }
+
+    public Result checkCustomerEnrichedOrders(List<ConsumerRecord<byte[], byte[]>> actual) {
+        return multiset("customer-enriched-orders", customerEnrichedOrders, canonical(actual, Function.identity()));
+    }
+
+    public Result checkProductRevenueHourly(List<ConsumerRecord<byte[], byte[]>> actual) {
+        return multiset("product-revenue-hourly", hourly, canonical(actual, Expected::normalizeInstants));
+    }
+
+    /** Each bad input record of the service's inputs exactly once, bytes unchanged, with its source and a reason. */
+    public Result checkDeadLetters(String service, List<ConsumerRecord<byte[], byte[]>> actual) {
+        List<String> expected = new ArrayList<>(badOrders);
+        if (service.equals("customer-join")) {
+            expected.addAll(badCustomers);
+        }
+        List<String> got = actual.stream().map(r -> deadLetter(r.key(), r.value(), header(r, "__streams.errors.topic"),
+                parseInt(header(r, "__streams.errors.partition")), parseLong(header(r, "__streams.errors.offset")),
+                header(r, "__streams.errors.message") != null || header(r, "__streams.errors.exception") != null)).toList();
+        return multiset(service + " dead letters", expected, got);
+    }
+
+    /**
+     * customer-stats: per customer, counts 1, 2, ... n in offset order, each total the previous plus
+     * one of the customer's order amounts, every amount used once, exact decimals.
+     */
+    public Result checkCustomerStats(List<ConsumerRecord<byte[], byte[]>> actual) {
+        List<String> problems = new ArrayList<>();
+        int duplicates = 0;
+        Map<String, List<JsonNode>> byCustomer = statsByCustomer(actual, problems);
+        Set<String> customers = new TreeSet<>(amountsByCustomer.keySet());
+        customers.addAll(byCustomer.keySet());
+        for (String customer : customers) {
+            List<BigDecimal> amounts = amountsByCustomer.getOrDefault(customer, List.of());
+            List<JsonNode> updates = byCustomer.getOrDefault(customer, List.of());
+            long previousCount = 0;
+            BigDecimal previousTotal = BigDecimal.ZERO;
+            List<String> steps = new ArrayList<>();
+            for (JsonNode update : updates) {
+                long count = update.path("count").asLong(-1);
+                BigDecimal total = update.path("total").isNumber() ? update.get("total").decimalValue() : null;
+                if (!update.path("customer_id").asText().equals(customer) || !update.path("count").isIntegralNumber() || total == null) {
+                    problems.add("customer " + customer + ": malformed stats " + update);
+                    continue;
+                }
+                if (count != previousCount + 1) {
+                    problems.add("customer " + customer + ": count " + previousCount + " -> " + count + " (" + update + ")");
+                }
+                steps.add(number(total.subtract(previousTotal)));
+                previousCount = count;
+                previousTotal = total;
+            }
+            if (updates.size() > amounts.size()) {
+                duplicates += updates.size() - amounts.size();
+                problems.add("customer " + customer + ": " + updates.size() + " updates for " + amounts.size()
+                        + " orders (" + (updates.size() - amounts.size()) + " duplicates)");
+            } else if (updates.size() < amounts.size()) {
+                problems.add("customer " + customer + ": " + updates.size() + " updates for " + amounts.size() + " orders (lost)");
+            }
+            Result amountSteps = multiset("customer " + customer + " steps", amounts.stream().map(Expected::number).toList(), steps);
+            if (!amountSteps.ok() && updates.size() == amounts.size()) {
+                problems.add("customer " + customer + ": totals do not step by the order amounts: " + amountSteps.problems());
+            }
+        }
+        int expected = amountsByCustomer.values().stream().mapToInt(List::size).sum();
+        return new Result("customer-stats", expected, actual.size(), duplicates, problems);
+    }
+
+    /**
+     * customer-alerts: one alert per customer whose total ends above the threshold, equal to the
+     * stats record where the total first went over it; none for the others.
+     */
+    public Result checkCustomerAlerts(List<ConsumerRecord<byte[], byte[]>> actual, List<ConsumerRecord<byte[], byte[]>> stats) {
+        List<String> problems = new ArrayList<>();
+        int duplicates = 0;
+        Map<String, List<JsonNode>> statsByCustomer = statsByCustomer(stats, new ArrayList<>());
+        Map<String, List<JsonNode>> alerts = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : actual) {
+            alerts.computeIfAbsent(string(r.key()), k -> new ArrayList<>()).add(parse(r.value()));
+        }
+        int expected = 0;
+        Set<String> customers = new TreeSet<>(amountsByCustomer.keySet());
+        customers.addAll(alerts.keySet());
+        for (String customer : customers) {
+            BigDecimal total = amountsByCustomer.getOrDefault(customer, List.of()).stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+            boolean crosses = total.compareTo(rules.alertThreshold()) > 0;
+            List<JsonNode> got = alerts.getOrDefault(customer, List.of());
+            expected += crosses ? 1 : 0;
+            if (!crosses) {
+                got.forEach(a -> problems.add("customer " + customer + " (total " + number(total) + "): unexpected alert " + a));
+                continue;
+            }
+            if (got.isEmpty()) {
+                problems.add("customer " + customer + " (total " + number(total) + "): no alert");
+                continue;
+            }
+            if (got.size() > 1) {
+                duplicates += got.size() - 1;
+                problems.add("customer " + customer + ": " + got.size() + " alerts " + got);
+            }
+            JsonNode crossing = statsByCustomer.getOrDefault(customer, List.of()).stream()
+                    .filter(s -> s.path("total").isNumber() && s.get("total").decimalValue().compareTo(rules.alertThreshold()) > 0)
+                    .findFirst().orElse(null);
+            ObjectNode want = JSON.createObjectNode();
+            want.put("customer_id", Long.parseLong(customer));
+            want.set("count", crossing == null ? null : crossing.get("count"));
+            want.set("total", crossing == null ? null : crossing.get("total"));
+            want.put("threshold", rules.alertThreshold());
+            if (!canonical(got.get(0)).equals(canonical(want))) {
+                problems.add("customer " + customer + ": alert " + got.get(0) + ", expected " + want
+                        + " (the stats record where the total first exceeds the threshold)");
+            }
+        }
+        return new Result("customer-alerts", expected, actual.size(), duplicates, problems);
+    }
+
+    private static Map<String, List<JsonNode>> statsByCustomer(List<ConsumerRecord<byte[], byte[]>> actual, List<String> problems) {
+        Map<String, List<JsonNode>> byCustomer = new TreeMap<>();
+        Map<String, Integer> partitionOf = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : actual) {
+            String key = string(r.key());
+            Integer before = partitionOf.putIfAbsent(key, r.partition());
+            if (before != null && before != r.partition()) {
+                problems.add("customer " + key + ": stats in partitions " + before + " and " + r.partition());
+            }
+            JsonNode value = parse(r.value());
+            byCustomer.computeIfAbsent(key, k -> new ArrayList<>()).add(value == null ? JSON.nullNode() : value);
+        }
+        return byCustomer;
+    }
+
+    /** Every output checked; keys are output names, dead-letter topics found by {@code deadLetterTopic(service)}. */
+    public List<Result> checkAll(OutputReader reader, Function<String, String> deadLetterTopic) {
+        List<ConsumerRecord<byte[], byte[]>> stats = reader.readAll("customer-stats");
+        List<Result> results = new ArrayList<>();
+        results.add(checkHighValueOrders(reader.readAll("high-value-orders")));
+        results.add(checkEnrichedOrders(reader.readAll("enriched-orders")));
+        results.add(checkCustomerStats(stats));
+        results.add(checkCustomerAlerts(reader.readAll("customer-alerts"), stats));
+        results.add(checkProductRevenueHourly(reader.readAll("product-revenue-hourly")));
+        results.add(checkCustomerEnrichedOrders(reader.readAll("customer-enriched-orders")));
+        for (String service : List.of("order-filter", "order-enricher", "customer-stats", "product-revenue", "customer-join")) {
+            results.add(checkDeadLetters(service, reader.readAll(deadLetterTopic.apply(service))));
+        }
+        return results;
+    }
+
+    /** How many input records exercise each rule: for asserting a data set covers what it claims. */
+    public Map<String, Integer> coverage() {
+        return Map.copyOf(coverage);
+    }
+
+    public int coverage(String what) {
+        return coverage.getOrDefault(what, 0);
+    }
+
+    private void count(String what) {
+        coverage.merge(what, 1, Integer::sum);
+    }
+
+    // ---- canonical forms and the multiset comparison ----
+
+    private static Result multiset(String output, List<String> expected, List<String> actual) {
+        Map<String, Integer> want = counts(expected);
+        Map<String, Integer> got = counts(actual);
+        Set<String> all = new TreeSet<>(want.keySet());
+        all.addAll(got.keySet());
+        List<String> problems = new ArrayList<>();
+        int duplicates = 0;
+        for (String s : all) {
+            int w = want.getOrDefault(s, 0);
+            int g = got.getOrDefault(s, 0);
+            if (g > w && w > 0) {
+                duplicates += g - w;
+                problems.add("duplicate (" + g + " times, expected " + w + "): " + s);
+            } else if (g > w) {
+                problems.add("unexpected" + (g > 1 ? " (" + g + " times)" : "") + ": " + s);
+            } else if (g < w) {
+                problems.add("missing" + (w - g > 1 ? " (" + (w - g) + " of " + w + ")" : "") + ": " + s);
+            }
+        }
+        return new Result(output, expected.size(), actual.size(), duplicates, problems);
+    }
+
+    private static Map<String, Integer> counts(Collection<String> items) {
+        Map<String, Integer> counts = new HashMap<>();
+        items.forEach(s -> counts.merge(s, 1, Integer::sum));
+        return counts;
+    }
+
+    private static List<String> canonical(List<ConsumerRecord<byte[], byte[]>> records, Function<JsonNode, JsonNode> normalize) {
+        return records.stream().map(r -> {
+            JsonNode value = parse(r.value());
+            return value == null ? "key=" + quote(string(r.key())) + " value(not JSON)=" + quote(string(r.value()))
+                    : entry(string(r.key()), normalize.apply(value));
+        }).toList();
+    }
+
+    private static JsonNode normalizeInstants(JsonNode value) {
+        if (!value.isObject()) {
+            return value;
+        }
+        ObjectNode copy = value.deepCopy();
+        for (String field : List.of("window_start", "window_end")) {
+            if (copy.path(field).isTextual()) {
+                try {
+                    copy.put(field, Instant.parse(copy.get(field).textValue()).toString());
+                } catch (DateTimeParseException e) {
+                    // left as it is: it will not match
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static String entry(String key, JsonNode value) {
+        return "key=" + quote(key) + " value=" + canonical(value);
+    }
+
+    private static String deadLetter(byte[] key, byte[] value, String topic, Integer partition, Long offset, boolean reason) {
+        return topic + "-" + partition + "@" + offset + " key=" + bytes(key) + " value=" + bytes(value)
+                + (reason ? "" : " WITHOUT an error message or exception header");
+    }
+
+    private static String bytes(byte[] b) {
+        return b == null ? "null" : quote(string(b)) + "(base64 " + Base64.getEncoder().encodeToString(b) + ")";
+    }
+
+    /** JSON with object fields sorted and numbers by value (0.30 and 0.3 alike). */
+    static String canonical(JsonNode n) {
+        StringBuilder s = new StringBuilder();
+        write(n, s);
+        return s.toString();
+    }
+
+    private static void write(JsonNode n, StringBuilder s) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            s.append("null");
+        } else if (n.isObject()) {
+            TreeMap<String, JsonNode> fields = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                fields.put(f.getKey(), f.getValue());
+            }
+            s.append('{');
+            fields.forEach((name, value) -> {
+                s.append(quote(name)).append(':');
+                write(value, s);
+                s.append(',');
+            });
+            if (!fields.isEmpty()) {
+                s.setLength(s.length() - 1);
+            }
+            s.append('}');
+        } else if (n.isArray()) {
+            s.append('[');
+            n.forEach(item -> {
+                write(item, s);
+                s.append(',');
+            });
+            if (n.size() > 0) {
+                s.setLength(s.length() - 1);
+            }
+            s.append(']');
+        } else if (n.isNumber()) {
+            s.append(number(n.decimalValue()));
+        } else if (n.isTextual()) {
+            s.append(quote(n.textValue()));
+        } else {
+            s.append(n);
+        }
+    }
+
+    private static String number(BigDecimal d) {
+        return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String string(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
+        Header h = r.headers().lastHeader(key);
+        return h == null || h.value() == null ? null : string(h.value());
+    }
+
+    private static Integer parseInt(String s) {
+        try {
+            return s == null ? null : Integer.valueOf(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Long parseLong(String s) {
+        try {
+            return s == null ? null : Long.valueOf(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.orderpipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+/** The checker must see what it is there to see: losses, duplicates, wrong totals, wrong windows. */
+class ExpectedTest {
+
+    private static final long T0 = Instant.parse("2026-11-24T10:00:00Z").toEpochMilli();
+    private static final Expected.Rules RULES = Expected.Rules.of(10000, Duration.ofSeconds(2), 3);
+
+    private final List<InputRecord> orders = new ArrayList<>();
+    private final List<InputRecord> customers = new ArrayList<>();
+
+    private void order(long ts, String key, String json) {
+        orders.add(new InputRecord("orders", 0, orders.size(), ts, bytes(key), bytes(json)));
+    }
+
+    private static String order(long id, long customer, String amount, String product) {
+        return "{\"order_id\":" + id + ",\"customer_id\":" + customer + ",\"amount\":" + amount + ",\"product\":\"" + product + "\"}";
+    }
+
+    private static ConsumerRecord<byte[], byte[]> out(String key, String value) {
+        return new ConsumerRecord<>("t", 0, 0, 0, TimestampType.CREATE_TIME, 0, 0, bytes(key), bytes(value), new RecordHeaders(),
+                java.util.Optional.empty());
+    }
+
+    private static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void highValueOrdersAreStrictlyOver100AndComparedByValue() {
+        order(T0, "1", order(1, 7, "100.00", "pen"));
+        order(T0, "2", order(2, 7, "100.01", "pen"));
+        order(T0, null, order(3, 7, "250", "pen"));
+        order(T0, "4", "{\"order_id\":4}");
+        Expected expected = Expected.from(orders, customers, RULES);
+
+        assertThat(expected.coverage("bad orders")).isEqualTo(1);
+        assertThat(expected.checkHighValueOrders(List.of(
+                out("2", "{\"product\":\"pen\",\"amount\":100.010,\"order_id\":2,\"customer_id\":7}"),
+                out(null, order(3, 7, "250.0", "pen")))).ok()).isTrue();
+
+        Expected.Result duplicate = expected.checkHighValueOrders(List.of(
+                out("2", order(2, 7, "100.01", "pen")), out("2", order(2, 7, "100.01", "pen")), out(null, order(3, 7, "250", "pen"))));
+        assertThat(duplicate.duplicates()).isEqualTo(1);
+        assertThat(duplicate.ok()).isFalse();
+
+        Expected.Result wrong = expected.checkHighValueOrders(List.of(out("2", order(2, 7, "100.01", "pen")),
+                out("3", order(3, 7, "250", "pen")), out("1", order(1, 7, "100.00", "pen"))));
+        assertThat(wrong.problems()).anyMatch(p -> p.startsWith("missing")).anyMatch(p -> p.startsWith("unexpected"));
+    }
+
+    @Test
+    void statsMustCountUpAndStepByEachAmountOnce() {
+        order(T0, "1", order(1, 7, "0.10", "pen"));
+        order(T0, "2", order(2, 7, "0.20", "pen"));
+        Expected expected = Expected.from(orders, customers, RULES);
+
+        assertThat(expected.checkCustomerStats(List.of(
+                out("7", "{\"customer_id\":7,\"count\":1,\"total\":0.20}"),
+                out("7", "{\"customer_id\":7,\"count\":2,\"total\":0.30}"))).ok()).isTrue();
+        assertThat(expected.checkCustomerStats(List.of(
+                out("7", "{\"customer_id\":7,\"count\":1,\"total\":0.10}"),
+                out("7", "{\"customer_id\":7,\"count\":2,\"total\":0.30000000000000004}"))).ok()).isFalse();
+        Expected.Result replayed = expected.checkCustomerStats(List.of(
+                out("7", "{\"customer_id\":7,\"count\":1,\"total\":0.10}"),
+                out("7", "{\"customer_id\":7,\"count\":2,\"total\":0.30}"),
+                out("7", "{\"customer_id\":7,\"count\":3,\"total\":0.50}")));
+        assertThat(replayed.duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void oneAlertAtTheCrossingOnly() {
+        order(T0, "1", order(1, 7, "9999.99", "pen"));
+        order(T0, "2", order(2, 7, "0.01", "pen"));
+        order(T0, "3", order(3, 7, "0.01", "pen"));
+        order(T0, "4", order(4, 8, "10000", "pen"));
+        Expected expected = Expected.from(orders, customers, RULES);
+        List<ConsumerRecord<byte[], byte[]>> stats = List.of(
+                out("7", "{\"customer_id\":7,\"count\":1,\"total\":9999.99}"),
+                out("7", "{\"customer_id\":7,\"count\":2,\"total\":10000.00}"),
+                out("7", "{\"customer_id\":7,\"count\":3,\"total\":10000.01}"),
+                out("8", "{\"customer_id\":8,\"count\":1,\"total\":10000}"));
+        assertThat(expected.checkCustomerStats(stats).ok()).isTrue();
+
+        ConsumerRecord<byte[], byte[]> alert = out("7", "{\"customer_id\":7,\"count\":3,\"total\":10000.01,\"threshold\":10000}");
+        assertThat(expected.checkCustomerAlerts(List.of(alert), stats).ok()).isTrue();
+        assertThat(expected.checkCustomerAlerts(List.of(alert, alert), stats).duplicates()).isEqualTo(1);
+        assertThat(expected.checkCustomerAlerts(List.of(), stats).ok()).isFalse();
+        assertThat(expected.checkCustomerAlerts(List.of(alert,
+                out("8", "{\"customer_id\":8,\"count\":1,\"total\":10000,\"threshold\":10000}")), stats).ok()).isFalse();
+    }
+
+    @Test
+    void windowsCloseAtEndPlusGraceAndLaterRecordsForThemAreDropped() {
+        long hour = Duration.ofHours(1).toMillis();
+        order(T0, "1", order(1, 7, "1.50", "pen"));
+        order(T0 + hour - 1, "2", order(2, 7, "2", "pen"));
+        order(T0 + hour + 1999, "3", order(3, 7, "4", "pen")); // stream time end + 1.999 s: still open
+        order(T0 + hour - 1000, "4", order(4, 7, "8", "pen")); // within grace: counted
+        order(T0 + hour + 2000, "5", order(5, 7, "16", "pen")); // closes [10:00, 11:00)
+        order(T0 + 1000, "6", order(6, 7, "32", "pen")); // beyond grace: dropped
+        Expected expected = Expected.from(orders, customers, RULES);
+
+        assertThat(expected.coverage("late orders dropped by product-revenue")).isEqualTo(1);
+        assertThat(expected.coverage("late orders within grace")).isEqualTo(1);
+        assertThat(expected.coverage("final windows")).isEqualTo(1);
+        assertThat(expected.coverage("windows still open")).isEqualTo(1);
+        String window = "{\"product\":\"pen\",\"window_start\":\"2026-11-24T10:00:00Z\",\"window_end\":\"2026-11-24T11:00:00Z\","
+                + "\"revenue\":11.50,\"orders\":3}";
+        assertThat(expected.checkProductRevenueHourly(List.of(out("pen", window))).ok()).isTrue();
+        assertThat(expected.checkProductRevenueHourly(List.of(out("pen", window), out("pen", window))).duplicates()).isEqualTo(1);
+        assertThat(expected.checkProductRevenueHourly(List.of(out("pen", window.replace("11.50", "43.50")
+                .replace("\"orders\":3", "\"orders\":4")))).ok()).isFalse();
+    }
+
+    @Test
+    void joinUsesTheCustomerAsOfTheOrdersTime() {
+        customers.add(new InputRecord("customers", 0, 0, T0, bytes("7"), bytes("{\"customer_id\":7,\"name\":\"Ada\",\"segment\":\"smb\"}")));
+        customers.add(new InputRecord("customers", 0, 1, T0 + 10, bytes("7"), bytes("{\"customer_id\":7,\"name\":\"Ada L\",\"country\":\"GB\"}")));
+        customers.add(new InputRecord("customers", 0, 2, T0 + 20, bytes("7"), null));
+        customers.add(new InputRecord("customers", 0, 3, T0 + 30, bytes("7"), bytes("{\"customer_id\":7}")));
+        order(T0 - 1, "1", order(1, 7, "1", "pen"));
+        order(T0 + 10, "2", order(2, 7, "1", "pen"));
+        order(T0 + 30, "3", order(3, 7, "1", "pen"));
+        Expected expected = Expected.from(orders, customers, RULES);
+
+        String tail = ",\"customer_id\":7,\"amount\":1,\"product\":\"pen\",";
+        assertThat(expected.checkCustomerEnrichedOrders(List.of(
+                out("7", "{\"order_id\":1" + tail + "\"customer_name\":\"Unknown\",\"customer_segment\":\"Unknown\",\"country\":\"Unknown\"}"),
+                out("7", "{\"order_id\":2" + tail + "\"customer_name\":\"Ada L\",\"customer_segment\":\"Unknown\",\"country\":\"GB\"}"),
+                out("7", "{\"order_id\":3" + tail + "\"customer_name\":\"Unknown\",\"customer_segment\":\"Unknown\",\"country\":\"Unknown\"}")))
+                .problems()).isEmpty();
+        assertThat(expected.coverage("bad customers")).isEqualTo(1);
+    }
+}
