@@ -69,7 +69,7 @@ public final class KeyRouter {
             try {
                 return forwarder.get(active, pathAndQuery);
             } catch (Forwarder.InstanceUnreachableException e) {
-                log.info("{}; asking a standby of {} partition {}", e.getMessage(), store, partition);
+                log.debug("{}; asking a standby of {} partition {}", e.getMessage(), store, partition);
                 tried.add(e.getMessage());
             }
         }
