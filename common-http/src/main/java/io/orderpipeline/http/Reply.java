@@ -26,6 +26,12 @@ public record Reply(int status, String json, Map<String, String> headers) {
         }
     }
 
+    /** {@code status} with {@code {"error": message}}, like every error of the API. */
+    public static Reply error(int status, String message) {
+        Reply json = ok(Map.of("error", message));
+        return new Reply(status, json.json(), Map.of());
+    }
+
     public Reply withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);

@@ -17,7 +17,8 @@ public final class CustomerStatsApp {
 
     public static void main(String[] args) {
         ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
-        StreamsApp.start(config, topology(config)).runUntilShutdown();
+        StreamsApp app = StreamsApp.start(config, topology(config));
+        app.closeFirst(CustomerStatsRoutes.start(config, app.streams())).runUntilShutdown();
     }
 
     /** The service's topology, configured from {@code config}. */

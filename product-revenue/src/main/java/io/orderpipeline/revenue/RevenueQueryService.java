@@ -28,7 +28,6 @@ import org.apache.kafka.streams.query.WindowKeyQuery;
 import org.apache.kafka.streams.query.WindowRangeQuery;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
@@ -104,7 +103,7 @@ final class RevenueQueryService implements RevenueRoutes.Queries {
         try (WindowStoreIterator<Object> iterator = active ? store.active(query, partition) : store.standby(query, partition)) {
             iterator.forEachRemaining(entry -> {
                 Instant start = Instant.ofEpochMilli(entry.key);
-                RevenueTotals totals = totals(entry.value);
+                RevenueTotals totals = StoreQueries.plain(entry.value);
                 windows.add(new WindowRevenue(start, start.plus(WINDOW_SIZE), totals.revenue(), totals.orders()));
             });
         }
@@ -165,7 +164,7 @@ final class RevenueQueryService implements RevenueRoutes.Queries {
             try (iterator) {
                 while (iterator.hasNext()) {
                     KeyValue<Windowed<String>, Object> entry = iterator.next();
-                    RevenueTotals totals = totals(entry.value);
+                    RevenueTotals totals = StoreQueries.plain(entry.value);
                     products.add(new ProductTotal(entry.key.key(), totals.revenue(), totals.orders()));
                 }
             }
@@ -177,11 +176,6 @@ final class RevenueQueryService implements RevenueRoutes.Queries {
     void checkReady() {
         Instant now = Instant.now();
         store.allActive(WindowRangeQuery.withWindowStartRange(now, now)).values().forEach(KeyValueIterator::close);
-    }
-
-    /** The store holds {@code ValueAndTimestamp<RevenueTotals>} (a DSL window store); plain totals are taken too. */
-    private static RevenueTotals totals(Object value) {
-        return (RevenueTotals) (value instanceof ValueAndTimestamp<?> stamped ? stamped.value() : value);
     }
 
     /** One URL path segment: {@code a/b c} becomes {@code a%2Fb%20c}. */
