@@ -1,0 +1,178 @@
+package io.orderpipeline.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orderpipeline.broker.ContractTopics;
+import io.orderpipeline.broker.KafkaBroker;
+import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Order;
+import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.common.StreamsApp;
+import io.orderpipeline.common.Topics;
+import io.orderpipeline.http.HttpServer;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances of customer-stats (same application id, own HTTP port, application.server and
+ * state dir) on a real broker: every customer's stats are the same and exact from both instances,
+ * a customer without orders is 404 from both, health and metrics answer.
+ */
+class CustomerStatsHttpIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final int CUSTOMERS = 25;
+
+    @TempDir
+    static Path dir;
+    static KafkaBroker broker;
+    static final StreamsApp[] apps = new StreamsApp[2];
+    static final HttpServer[] servers = new HttpServer[2];
+    static final int[] ports = new int[2];
+    static final HttpClient client = HttpClient.newHttpClient();
+    /** customer id -> [count, total], computed here with BigDecimal. */
+    static final Map<Long, BigDecimal> totals = new TreeMap<>();
+    static final Map<Long, Long> counts = new TreeMap<>();
+
+    @BeforeAll
+    static void startTwoInstancesAndSendOrders() {
+        broker = KafkaBroker.startOnFreePort(dir.resolve("broker"));
+        ContractTopics.create(broker.bootstrapServers(), 3);
+        for (int i = 0; i < 2; i++) {
+            ports[i] = KafkaBroker.freePort();
+            ServiceConfig config = ServiceConfig.of(CustomerStatsApp.SERVICE, true, Map.of(
+                    ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
+                    ServiceConfig.APPLICATION_ID, "customer-stats-http-it",
+                    ServiceConfig.STATE_DIR, dir.resolve("state-" + i).toString(),
+                    ServiceConfig.HTTP_PORT, String.valueOf(ports[i]),
+                    ServiceConfig.APPLICATION_SERVER, "127.0.0.1:" + ports[i]));
+            apps[i] = StreamsApp.start(config, CustomerStatsApp.topology(config));
+            servers[i] = CustomerStatsRoutes.start(config, apps[i].streams());
+        }
+        await("both instances ready", () -> get(0, "/health/ready").statusCode() == 200 && get(1, "/health/ready").statusCode() == 200);
+
+        Random random = new Random(7);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<String, Order> producer = new KafkaProducer<>(props,
+                Topics.ORDERS.keySerde().serializer(), Topics.ORDERS.valueSerde().serializer())) {
+            for (long orderId = 1; orderId <= 600; orderId++) {
+                long customer = 1 + random.nextInt(CUSTOMERS);
+                BigDecimal amount = BigDecimal.valueOf(random.nextInt(100_000), 2);
+                producer.send(new ProducerRecord<>(Topics.ORDERS.name(), String.valueOf(orderId),
+                        new Order(orderId, customer, amount, "keyboard", "paid")));
+                totals.merge(customer, amount, BigDecimal::add);
+                counts.merge(customer, 1L, Long::sum);
+            }
+        }
+        await("every customer counted", () -> counts.entrySet().stream().allMatch(customer -> {
+            HttpResponse<String> response = get(0, "/customers/" + customer.getKey() + "/stats");
+            return response.statusCode() == 200 && json(response).get("count").asLong() == customer.getValue();
+        }));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (int i = 0; i < 2; i++) {
+            if (servers[i] != null) {
+                servers[i].close();
+            }
+            if (apps[i] != null) {
+                apps[i].close();
+            }
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void everyCustomerIsTheSameAndExactFromBothInstances() {
+        Set<String> servedBy = new HashSet<>();
+        for (long customer : counts.keySet()) {
+            HttpResponse<String> first = get(0, "/customers/" + customer + "/stats");
+            HttpResponse<String> second = get(1, "/customers/" + customer + "/stats");
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(second.body()).isEqualTo(first.body());
+            JsonNode stats = json(first);
+            assertThat(stats.get("customer_id").asLong()).isEqualTo(customer);
+            assertThat(stats.get("count").asLong()).isEqualTo(counts.get(customer));
+            assertThat(stats.get("total").decimalValue()).isEqualByComparingTo(totals.get(customer));
+            servedBy.add(first.headers().firstValue("X-Served-By").orElseThrow());
+        }
+        assertThat(servedBy).as("both instances hold some customers").hasSize(2);
+    }
+
+    @Test
+    void aCustomerWithoutOrdersIs404FromBothInstances() {
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> response = get(i, "/customers/" + (CUSTOMERS + 1000) + "/stats");
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(json(response).get("error").asText()).isEqualTo("customer " + (CUSTOMERS + 1000) + " has no orders");
+        }
+        assertThat(get(0, "/customers/not-a-number/stats").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void healthAndMetrics() {
+        assertThat(get(1, "/health/live").statusCode()).isEqualTo(200);
+        assertThat(get(1, "/health/ready").statusCode()).isEqualTo(200);
+        get(1, "/customers/1/stats");
+        assertThat(get(1, "/metrics").body())
+                .contains("http_server_requests_seconds_count{method=\"GET\",status=\"200\",uri=\"/customers/{customer_id}/stats\"}")
+                .contains("kafka_stream_")
+                .contains("jvm_memory_used_bytes");
+    }
+
+    static HttpResponse<String> get(int instance, String path) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[instance] + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(path, e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError(response.body(), e);
+        }
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + TIMEOUT + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
