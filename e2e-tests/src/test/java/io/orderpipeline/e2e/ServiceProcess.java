@@ -39,7 +39,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private final String module;
-    private final Path jar;
+    private Path jar;
     private final Map<String, String> env;
     private final Path log;
     private final List<String> jvmOptions;
@@ -62,6 +62,47 @@ public final class ServiceProcess implements AutoCloseable {
         this.env = Map.copyOf(env);
         this.log = log;
         this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /**
+     * Runs from a copy of the jar in {@code dir} from now on, so that a rebuild of the module while
+     * the test runs (other people build on the same machine) cannot swap classes under a running JVM.
+     */
+    public synchronized ServiceProcess useCopyOfJarIn(Path dir) {
+        Path copy = dir.resolve(jar.getFileName());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(dir);
+                java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(jar);
+                if (before.toMillis() > System.currentTimeMillis() - 5000) {
+                    throw new IOException(jar + " was written in the last 5 s");
+                }
+                Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (!Files.getLastModifiedTime(jar).equals(before)) {
+                    throw new IOException(jar + " changed while being copied");
+                }
+                checkRunnable(copy);
+                jar = copy;
+                return this;
+            } catch (IOException e) {
+                // most likely being rebuilt right now
+                if (attempt == 20) {
+                    throw new IllegalStateException("Cannot use " + jar + " (build it with mvn -B -q install -DskipTests): " + e, e);
+                }
+                sleep(3000);
+            }
+        }
+    }
+
+    /** A complete runnable jar: a Main-Class that is in it, and Kafka Streams. */
+    private static void checkRunnable(Path jar) throws IOException {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            String main = file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue("Main-Class");
+            if (main == null || file.getEntry(main.replace('.', '/') + ".class") == null
+                    || file.getEntry("org/apache/kafka/streams/KafkaStreams.class") == null) {
+                throw new IOException(jar + " is not a complete runnable jar (Main-Class " + main + ")");
+            }
+        }
     }
 
     /** The repository root the e2e tests run in (Failsafe sets {@code project.root}). */

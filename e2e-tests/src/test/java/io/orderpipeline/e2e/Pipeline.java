@@ -1,0 +1,208 @@
+package io.orderpipeline.e2e;
+
+import io.orderpipeline.broker.ContractTopics;
+import io.orderpipeline.broker.KafkaBroker;
+import io.orderpipeline.common.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The whole suite for one test: an in-process broker on free ports (data in a temp dir), the
+ * contract topics with 3 partitions, a dead-letter topic per application id, and the five
+ * services as processes from their jars with the contract's environment variables. The
+ * application ids are unique per run ({@code <service>-<run id>}); logs stay in
+ * {@code e2e-tests/target/e2e/<test>-<run id>/}, state and broker data are deleted on close.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    public static final int PARTITIONS = 3;
+    public static final Duration GRACE = Duration.ofSeconds(2);
+    public static final long ALERT_THRESHOLD = 10000;
+    public static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    public static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(4);
+    private static final List<String> HTTP_SERVICES = List.of("customer-stats", "product-revenue");
+
+    private final String runId;
+    private final Path runDir;
+    private final Path brokerDir;
+    private final KafkaBroker broker;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final OutputReader reader;
+
+    /**
+     * @param test names the log folder
+     * @param env  environment added to (or overriding) every service's defaults
+     */
+    public Pipeline(String test, Map<String, String> env) {
+        runId = LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + Long.toString(System.nanoTime() % 1296, 36);
+        runDir = ServiceProcess.projectRoot().resolve("e2e-tests/target/e2e").resolve(test + "-" + runId);
+        try {
+            Files.createDirectories(runDir);
+            brokerDir = Files.createTempDirectory("e2e-broker-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        broker = KafkaBroker.startOnFreePort(brokerDir);
+        try {
+            reader = new OutputReader(broker.bootstrapServers());
+            setUp(env);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void setUp(Map<String, String> env) {
+        ContractTopics.create(broker.bootstrapServers(), PARTITIONS);
+        createTopics(Topics.SERVICES.stream().map(s -> Topics.deadLetter(applicationId(s))).toList());
+        int[] ports = KafkaBroker.freePorts(HTTP_SERVICES.size());
+        for (String service : Topics.SERVICES) {
+            Map<String, String> serviceEnv = ServiceProcess.env(
+                    "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                    "APPLICATION_ID", applicationId(service),
+                    "STATE_DIR", runDir.resolve("state").resolve(service).toString(),
+                    "PROCESSING_GUARANTEE", "exactly_once_v2",
+                    "KAFKA_COMMIT_INTERVAL_MS", "100",
+                    "WINDOW_GRACE_SECONDS", String.valueOf(GRACE.toSeconds()),
+                    "ALERT_THRESHOLD", String.valueOf(ALERT_THRESHOLD),
+                    // a killed member is noticed after 6 s instead of 45 s
+                    "KAFKA_SESSION_TIMEOUT_MS", "6000",
+                    "KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
+            if (HTTP_SERVICES.contains(service)) {
+                serviceEnv.put("HTTP_PORT", String.valueOf(ports[HTTP_SERVICES.indexOf(service)]));
+            }
+            serviceEnv.putAll(env);
+            services.put(service, new ServiceProcess(ServiceProcess.projectRoot(), service, serviceEnv,
+                    runDir.resolve(service + ".log")).useCopyOfJarIn(runDir.resolve("jars")));
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public KafkaBroker broker() {
+        return broker;
+    }
+
+    public OutputReader reader() {
+        return reader;
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    public String applicationId(String service) {
+        return service + "-" + runId;
+    }
+
+    public String deadLetterTopic(String service) {
+        return Topics.deadLetter(applicationId(service));
+    }
+
+    public ServiceProcess service(String service) {
+        return services.get(service);
+    }
+
+    public List<ServiceProcess> services() {
+        return List.copyOf(services.values());
+    }
+
+    public Path stateDir(String service) {
+        return Path.of(services.get(service).env().get("STATE_DIR"));
+    }
+
+    /** Starts every service and waits until each is RUNNING. */
+    public void startAll() {
+        services.values().forEach(ServiceProcess::start);
+        services.values().forEach(s -> s.waitForRunning(START_TIMEOUT));
+    }
+
+    /** The input topics of a service, its repartition topics included. */
+    public List<String> inputTopics(String service) {
+        List<String> topics = new ArrayList<>();
+        topics.add(Topics.ORDERS.name());
+        if (service.equals("customer-join")) {
+            topics.add(Topics.CUSTOMERS.name());
+        }
+        topics.addAll(reader.repartitionTopics(applicationId(service)));
+        return topics;
+    }
+
+    /** Committed input records (repartition topics included) that {@code service} has not committed as consumed. */
+    public long unconsumed(String service) {
+        return reader.unconsumed(applicationId(service), inputTopics(service));
+    }
+
+    /**
+     * Waits until every service's group has committed everything written to its inputs: under
+     * exactly-once, its outputs for all of it are then committed too.
+     */
+    public void awaitConsumed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (String service : services.keySet()) {
+            long left;
+            while ((left = unconsumed(service)) > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(service + " still has " + left + " input records to consume after " + timeout
+                            + "; see " + services.get(service).log());
+                }
+                ServiceProcess.sleep(500);
+            }
+        }
+    }
+
+    public void createTopics(List<String> names) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(names.stream().map(n -> new NewTopic(n, PARTITIONS, (short) 1)).toList()).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot create " + names, e.getCause());
+        }
+    }
+
+    /** Kills what still runs, stops the broker, deletes its data and the services' state; the logs stay. */
+    @Override
+    public void close() {
+        services.values().forEach(ServiceProcess::close);
+        if (reader != null) {
+            reader.close();
+        }
+        broker.close();
+        deleteRecursively(brokerDir);
+        deleteRecursively(runDir.resolve("state"));
+        deleteRecursively(runDir.resolve("jars"));
+    }
+
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
