@@ -1,20 +1,29 @@
 package io.orderpipeline.common;
 
 import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Every topic of the contract (../CONTRACT.md), typed. Keys are UTF-8 strings throughout. */
 public final class Topics {
 
     private static final Serde<String> KEY = Serdes.String();
+    private static final Pattern CUSTOMER_ID = Pattern.compile("-?[0-9]+");
 
     /** Input: orders keyed by order id (key may be absent); a null value is a bad record. */
     public static final Topic<String, Order> ORDERS =
             new Topic<>("orders", KEY, JsonSerde.nonNull(Order.class));
-    /** Input, compacted: customers keyed by customer id; a null value (tombstone) deletes. */
+    /**
+     * Input, compacted: customers keyed by customer id (an absent or non-integer key is a bad
+     * record: a table cannot hold it); a null value (tombstone) deletes.
+     */
     public static final Topic<String, Customer> CUSTOMERS =
-            new Topic<>("customers", KEY, JsonSerde.of(Customer.class));
+            new Topic<>("customers", customerIdKey(), JsonSerde.of(Customer.class));
 
     public static final Topic<String, Order> HIGH_VALUE_ORDERS =
             new Topic<>("high-value-orders", KEY, JsonSerde.of(Order.class));
@@ -38,6 +47,17 @@ public final class Topics {
             ENRICHED_ORDERS, CUSTOMER_STATS, CUSTOMER_ALERTS, PRODUCT_REVENUE_HOURLY, CUSTOMER_ENRICHED_ORDERS);
 
     private Topics() {
+    }
+
+    private static Serde<String> customerIdKey() {
+        Deserializer<String> strings = new StringDeserializer();
+        return Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
+            String key = strings.deserialize(topic, bytes);
+            if (key == null || !CUSTOMER_ID.matcher(key).matches()) {
+                throw new SerializationException("Invalid customer key: " + (key == null ? "absent" : "'" + key + "' is not an integer"));
+            }
+            return key;
+        });
     }
 
     /** The dead-letter topic of a streams app: {@code <application.id>-dlq}. */

@@ -125,6 +125,16 @@ class JsonSerdeTest {
     }
 
     @Test
+    void aCustomerKeyMustBeAnInteger() {
+        var keys = Topics.CUSTOMERS.keySerde().deserializer();
+        assertThat(keys.deserialize("customers", utf8("42"))).isEqualTo("42");
+        for (byte[] bad : new byte[][] {null, utf8(""), utf8("ada"), utf8("4 2")}) {
+            assertThatThrownBy(() -> keys.deserialize("customers", bad))
+                    .isInstanceOf(SerializationException.class).hasMessageStartingWith("Invalid customer key");
+        }
+    }
+
+    @Test
     void serializesNullAsNull() {
         assertThat(Topics.CUSTOMERS.valueSerde().serializer().serialize("customers", null)).isNull();
     }

@@ -1,6 +1,10 @@
 package io.orderpipeline.common;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -29,8 +33,19 @@ public final class TestDriverSupport {
         // The test driver's mock producer does not surface dead-letter records under exactly-once
         // (the records sent while deserializing); the end-to-end tests check them on a real broker.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-" + service + "-" + System.nanoTime());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(service));
         return new TopologyTestDriver(topology, props, BASE);
+    }
+
+    /** A state folder of the driver's own; the driver empties it on close, the JVM removes it at exit. */
+    private static String stateDir(String service) {
+        try {
+            File dir = Files.createTempDirectory("ttd-" + service).toFile();
+            dir.deleteOnExit();
+            return dir.getPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static <K, V> TestInputTopic<K, V> input(TopologyTestDriver driver, Topic<K, V> topic) {
