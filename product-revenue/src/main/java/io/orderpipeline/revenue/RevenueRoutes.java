@@ -13,6 +13,7 @@ import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StoreQueries;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -65,15 +66,16 @@ final class RevenueRoutes {
     }
 
     private void stats(Context ctx) {
-        Instant at = retained(ctx, "at", Params.instant(ctx, "at", clock.instant()));
+        Instant now = now();
+        Instant at = retained(ctx, now, "at", Params.instant(ctx, "at", now));
         service.stats(Params.text(ctx, "product"), at, forwarded(ctx)).writeTo(ctx);
     }
 
     private void productRevenue(Context ctx) {
         String product = Params.text(ctx, "product");
-        Instant now = clock.instant();
+        Instant now = now();
         Instant to = Params.instant(ctx, "to", now);
-        Instant from = retained(ctx, "from", Params.instant(ctx, "from", now.minus(RETENTION)));
+        Instant from = retained(ctx, now, "from", Params.instant(ctx, "from", now.minus(RETENTION)));
         if (from.isAfter(to)) {
             throw new BadRequestResponse("from (" + from + ") must not be after to (" + to + ")");
         }
@@ -81,24 +83,30 @@ final class RevenueRoutes {
     }
 
     private void allProducts(Context ctx) {
-        service.allProducts(retained(ctx, "at", Params.instant(ctx, "at", clock.instant()))).writeTo(ctx);
+        Instant now = now();
+        service.allProducts(retained(ctx, now, "at", Params.instant(ctx, "at", now))).writeTo(ctx);
     }
 
     private void localProducts(Context ctx) {
-        service.localProducts(Params.instant(ctx, "at", clock.instant())).writeTo(ctx);
+        service.localProducts(Params.instant(ctx, "at", now())).writeTo(ctx);
     }
 
     /**
      * {@code instant}, unless it is older than the store keeps windows (then 400). A forwarded
      * request was checked by the instance that forwarded it (whose clock may be a little behind).
      */
-    private Instant retained(Context ctx, String name, Instant instant) {
-        Instant oldest = clock.instant().minus(RETENTION);
+    private Instant retained(Context ctx, Instant now, String name, Instant instant) {
+        Instant oldest = now.minus(RETENTION);
         if (!forwarded(ctx) && instant.isBefore(oldest)) {
             throw new BadRequestResponse(name + " (" + instant + ") is older than the " + RETENTION.toHours()
                     + " h the windows are kept: nothing before " + oldest + " can be answered");
         }
         return instant;
+    }
+
+    /** Now, to the millisecond (the store's precision), read once per request. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static boolean forwarded(Context ctx) {

@@ -153,6 +153,35 @@ class RevenueRoutesTest {
     }
 
     @Test
+    void theDefaultsPassTheRetentionCheckWhileTheClockMovesOn() throws Exception {
+        Clock ticking = new Clock() { // a millisecond later at every reading
+            long millis = NOW.toEpochMilli();
+
+            @Override
+            public synchronized Instant instant() {
+                return Instant.ofEpochMilli(millis++);
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        try (HttpServer moving = HttpServer.start(0, streams, () -> { }, new RevenueRoutes(fake, ticking)::register)) {
+            for (String path : new String[] {"/revenue/keyboard", "/stats/keyboard", "/revenue"}) {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + moving.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void aForwardedRequestIsMarkedAndNotCheckedAgainstThisClock() throws Exception {
         assertThat(call("/stats/keyboard?at=2026-11-23T10:29:59Z", "X-Forwarded-By", "other:8080"))
                 .isEqualTo("stats keyboard 2026-11-23T10:29:59Z true");
