@@ -72,7 +72,7 @@ public final class DataGeneratorCli implements Callable<Integer> {
 
     @Option(names = "--start-time", converter = InstantConverter.class, paramLabel = "TIME",
             description = "event time of the first order, ISO-8601 (2026-11-24T10:00:00Z) or epoch millis"
-                    + " (default: now)")
+                    + " (default: now; with --rate 0: so that the orders end now, or 24 h ago without --count)")
     Instant startTime;
 
     @Option(names = "--event-rate", paramLabel = "N",
@@ -147,11 +147,24 @@ public final class DataGeneratorCli implements Callable<Integer> {
         double events = eventRate != null ? eventRate : rate > 0 ? rate : GeneratorOptions.DEFAULT_EVENT_RATE;
         try {
             return new GeneratorOptions(seed != null ? seed : ThreadLocalRandom.current().nextLong(), customers, products,
-                    count != null ? count : -1, badRatio, customerUpdates, startTime != null ? startTime : Instant.now(),
-                    events, ordersTopic, customersTopic);
+                    count != null ? count : -1, badRatio, customerUpdates,
+                    startTime != null ? startTime : defaultStartTime(Instant.now(), events), events, ordersTopic,
+                    customersTopic);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /**
+     * Now when paced (event time = send time). At full speed event time runs ahead of the clock, and
+     * brokers reject timestamps more than an hour ahead (log.message.timestamp.after.max.ms): so the
+     * orders end now when the count is known, else they start 24 hours ago.
+     */
+    Instant defaultStartTime(Instant now, double events) {
+        if (rate > 0) {
+            return now;
+        }
+        return count != null ? now.minusMillis((long) Math.ceil(count * 1000.0 / events)) : now.minus(Duration.ofDays(1));
     }
 
     Map<String, String> producerOverrides() throws IOException {

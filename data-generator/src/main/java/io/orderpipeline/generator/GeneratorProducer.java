@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -103,6 +104,8 @@ public final class GeneratorProducer {
                     (metadata, e) -> {
                         if (e == null) {
                             acked.incrementAndGet(record.kind().ordinal());
+                        } else if (e instanceof InvalidTimestampException) {
+                            failure.set(e); // the cause; the rest of its batch fails with a vaguer error
                         } else {
                             failure.compareAndSet(null, e);
                         }
@@ -111,7 +114,11 @@ public final class GeneratorProducer {
         producer.flush();
         long now = System.nanoTime();
         if (failure.get() != null) {
-            throw new KafkaException("Sending to Kafka failed: " + failure.get().getMessage(), failure.get());
+            Exception e = failure.get();
+            String hint = e instanceof InvalidTimestampException ? " (brokers reject timestamps more than"
+                    + " log.message.timestamp.after.max.ms, 1 hour by default, ahead of their clock)" : "";
+            throw new KafkaException("Sending to Kafka failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + hint, e);
         }
         GeneratorOptions options = generator.options();
         return new Summary(acked.get(Kind.CUSTOMER.ordinal()), acked.get(Kind.CUSTOMER_UPDATE.ordinal()),

@@ -72,6 +72,16 @@ class DataGeneratorCliTest {
     }
 
     @Test
+    void atFullSpeedTheDefaultStartTimeKeepsEventTimeBehindTheClock() {
+        Instant now = Instant.parse("2026-11-24T10:00:00Z");
+
+        assertThat(parse("--rate", "100").defaultStartTime(now, 100)).isEqualTo(now);
+        assertThat(parse("--rate", "0", "--count", "36000").defaultStartTime(now, 50))
+                .isEqualTo(now.minus(Duration.ofMinutes(12)));
+        assertThat(parse("--rate", "0").defaultStartTime(now, 50)).isEqualTo(now.minus(Duration.ofDays(1)));
+    }
+
+    @Test
     void startTimeAsEpochMillis() {
         assertThat(parse("--start-time", "1795514400000").options().startTime())
                 .isEqualTo(Instant.parse("2026-11-24T10:00:00Z"));
