@@ -2,6 +2,7 @@ package io.orderpipeline.generator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderpipeline.common.Customer;
 import io.orderpipeline.common.Json;
@@ -247,9 +248,15 @@ public final class DataGenerator implements Iterable<GeneratedRecord> {
         NOT_AN_OBJECT {
             @Override
             byte[] corrupt(ObjectNode order, Random random) {
-                ArrayNode values = Json.MAPPER.createArrayNode();
-                order.elements().forEachRemaining(values::add);
-                return bytes(values);
+                return switch (random.nextInt(3)) {
+                    case 0 -> bytes(order.get("product"));
+                    case 1 -> bytes(NullNode.getInstance());
+                    default -> {
+                        ArrayNode values = Json.MAPPER.createArrayNode();
+                        order.elements().forEachRemaining(values::add);
+                        yield bytes(values);
+                    }
+                };
             }
         },
         WRONG_TYPE {

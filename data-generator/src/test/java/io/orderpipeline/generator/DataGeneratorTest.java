@@ -113,7 +113,7 @@ class DataGeneratorTest {
         assertThat((double) bad.size() / slots).isCloseTo(0.1, within(0.01));
         assertThat(bad).allSatisfy(r -> assertThatThrownBy(() -> order(r)).isInstanceOf(SerializationException.class));
         assertThat(bad.stream().map(DataGeneratorTest::describe).collect(Collectors.toSet())).containsExactlyInAnyOrder(
-                "null value", "not JSON", "not an object", "wrong type", "missing field", "blank product",
+                "null value", "not JSON", "not an object: ARRAY", "not an object: NULL", "not an object: STRING", "wrong type", "missing field", "blank product",
                 "negative amount");
     }
 
@@ -128,7 +128,7 @@ class DataGeneratorTest {
             return "not JSON";
         }
         if (!json.isObject()) {
-            return "not an object";
+            return "not an object: " + json.getNodeType();
         }
         if (!json.has("order_id") || !json.has("customer_id") || !json.has("amount") || !json.has("product")) {
             return "missing field";
