@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code java -jar data-generator.jar}: writes customers, then a stream of orders, to a Kafka cluster. */
 @Command(name = "data-generator", mixinStandardHelpOptions = true, sortOptions = false,
+        version = "data-generator 1.0.0-SNAPSHOT (order-pipeline)",
         description = "Writes every customer once to the customers topic, then a steady stream of realistic"
                 + " orders (and, if asked, customer updates and bad records) to the orders topic.")
 public final class DataGeneratorCli implements Callable<Integer> {
@@ -72,7 +73,7 @@ public final class DataGeneratorCli implements Callable<Integer> {
 
     @Option(names = "--start-time", converter = InstantConverter.class, paramLabel = "TIME",
             description = "event time of the first order, ISO-8601 (2026-11-24T10:00:00Z) or epoch millis"
-                    + " (default: now; with --rate 0: so that the orders end now, or 24 h ago without --count)")
+                    + " (default: now; with --rate 0 the orders end now if --count is given, else start 24 h ago)")
     Instant startTime;
 
     @Option(names = "--event-rate", paramLabel = "N",
