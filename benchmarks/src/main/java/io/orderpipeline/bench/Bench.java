@@ -1,0 +1,83 @@
+package io.orderpipeline.bench;
+
+import io.orderpipeline.broker.KafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What every phase shares: options, the broker's address, the jars, the preloaded input, where logs go. */
+final class Bench {
+
+    final Options options;
+    final Cluster cluster;
+    final Path workDir;
+    final Path logDir;
+    final Path benchJar;
+    final String runId;
+    Preload.Result preload;
+    private final AtomicInteger sequence = new AtomicInteger();
+
+    Bench(Options options, Cluster cluster, Path workDir, Path logDir, Path benchJar, String runId) {
+        this.options = options;
+        this.cluster = cluster;
+        this.workDir = workDir;
+        this.logDir = logDir;
+        this.benchJar = benchJar;
+        this.runId = runId;
+    }
+
+    String bootstrap() {
+        return cluster.bootstrap();
+    }
+
+    /** A fresh application id (also the consumer group and the prefix of its internal topics). */
+    String newAppId(String what) {
+        return "bench-" + runId + "-" + sequence.incrementAndGet() + "-" + what;
+    }
+
+    Path serviceJar(String service) {
+        Path jar = options.repo.resolve(service).resolve("target").resolve(service + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no " + jar + ": build with mvn -B -q -Pbench package -DskipTests");
+        }
+        return jar;
+    }
+
+    /**
+     * The environment a service runs with here: the contract's variables, a state dir of its own,
+     * an HTTP port (services with HTTP), the guarantee and commit interval, then {@code --env}.
+     */
+    Map<String, String> serviceEnv(String appId, String guarantee, long commitIntervalMs) {
+        int httpPort = KafkaBroker.freePort();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap());
+        env.put("APPLICATION_ID", appId);
+        env.put("STATE_DIR", workDir.resolve("state").resolve(appId).toString());
+        env.put("HTTP_PORT", String.valueOf(httpPort));
+        env.put("APPLICATION_SERVER", "127.0.0.1:" + httpPort);
+        env.put("PROCESSING_GUARANTEE", guarantee);
+        if (commitIntervalMs > 0) {
+            env.put("KAFKA_COMMIT_INTERVAL_MS", String.valueOf(commitIntervalMs));
+        }
+        env.putAll(options.env);
+        return env;
+    }
+
+    /** Starts a service from its jar, as a user would: {@code java -jar <service>/target/<service>.jar}. */
+    Proc startService(String service, String logName, Map<String, String> env) {
+        cluster.createTopics(List.of(env.get("APPLICATION_ID") + "-dlq"), 3);
+        return Proc.start(logName, Proc.java(List.of(), serviceJar(service), null), env, logDir.resolve(logName + ".log"));
+    }
+
+    /** Starts one of this module's mains in its own JVM. */
+    Proc startMain(Class<?> main, String logName, List<String> jvmOptions, String... args) {
+        return Proc.start(logName, Proc.java(jvmOptions, benchJar, main.getName(), args), Map.of(), logDir.resolve(logName + ".log"));
+    }
+
+    static int httpPort(Map<String, String> env) {
+        return Integer.parseInt(env.get("HTTP_PORT"));
+    }
+}

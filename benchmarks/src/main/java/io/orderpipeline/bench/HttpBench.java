@@ -1,0 +1,104 @@
+package io.orderpipeline.bench;
+
+import io.orderpipeline.generator.DataGenerator;
+import io.orderpipeline.generator.GeneratorOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * HTTP latency of product-revenue's {@code GET /stats/{product}} under a steady open-loop load from
+ * a second process ({@link HttpLoad}), while orders keep flowing into the store at the feed rate.
+ */
+final class HttpBench {
+
+    /** The load client's figures (microseconds) and what the service did meanwhile. */
+    record Result(double requestRate, double feedRate, Map<String, Long> figures) {
+
+        double ms(String figure) {
+            return figures.get(figure) / 1000.0;
+        }
+
+        long count(String figure) {
+            return figures.get(figure);
+        }
+    }
+
+    private final Bench bench;
+
+    HttpBench(Bench bench) {
+        this.bench = bench;
+    }
+
+    Result run(double feedRate) {
+        String appId = bench.newAppId("product-revenue-http");
+        Map<String, String> env = bench.serviceEnv(appId, Options.EOS, 0);
+        env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
+        env.putAll(bench.options.env);
+        String base = "http://127.0.0.1:" + Bench.httpPort(env);
+        List<String> products = new DataGenerator(GeneratorOptions.defaults(7).withProducts(bench.options.products)).products();
+        Proc service = bench.startService("product-revenue", appId, env);
+        try (Feed feed = new Feed(bench.bootstrap(), feedRate, bench.options.customers, bench.options.products, 11,
+                Latency.EVERY_ORDER)) {
+            service.awaitRunning(Duration.ofSeconds(120));
+            feed.start();
+            HttpClient client = HttpClient.newHttpClient();
+            awaitAnswer(client, service, base + "/health/ready", body -> true);
+            awaitAnswer(client, service, base + "/stats/" + products.get(0), body -> !body.contains("\"hourly_revenue\":0,"));
+            List<String> args = new ArrayList<>(List.of(base, String.valueOf(bench.options.httpRate),
+                    String.valueOf(bench.options.warmupSeconds), String.valueOf(bench.options.measureSeconds)));
+            args.addAll(products);
+            Proc load = bench.startMain(HttpLoad.class, appId + "-load", List.of("-Xmx256m"), args.toArray(String[]::new));
+            try {
+                String line = load.await(text -> text.startsWith(HttpLoad.RESULT),
+                        bench.options.warmup().plus(bench.options.measure()).plusSeconds(60)).text();
+                Map<String, Long> figures = new HashMap<>();
+                for (String pair : line.substring(HttpLoad.RESULT.length()).trim().split(" ")) {
+                    String[] kv = pair.split("=");
+                    figures.put(kv[0], Long.parseLong(kv[1]));
+                }
+                Result result = new Result(bench.options.httpRate, feedRate, figures);
+                System.out.printf("  GET /stats/{product} %d req/s (orders %,.0f/s): p50 %.2f ms, p99 %.2f ms, max %.1f ms;"
+                        + " %d ok, %d not 200, %d failed%n", bench.options.httpRate, feedRate, result.ms("p50"),
+                        result.ms("p99"), result.ms("max"), result.count("ok"), result.count("not200"), result.count("failed"));
+                return result;
+            } finally {
+                load.stop(Duration.ofSeconds(5));
+            }
+        } finally {
+            service.stop(Duration.ofSeconds(40));
+            bench.cluster.deleteAppTopics(appId);
+        }
+    }
+
+    /** Polls {@code url} until it answers 200 with a body {@code accept} takes (60 s at most). */
+    static void awaitAnswer(HttpClient client, Proc service, String url, Predicate<String> accept) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            service.requireAlive();
+            try {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                last = response.statusCode() + " " + response.body();
+                if (response.statusCode() == 200 && accept.test(response.body())) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            Throughput.sleep(Duration.ofMillis(100));
+        }
+        throw new IllegalStateException(url + " did not answer as expected within 60 s; last: " + last);
+    }
+}

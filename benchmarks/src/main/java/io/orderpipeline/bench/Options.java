@@ -1,0 +1,159 @@
+package io.orderpipeline.bench;
+
+import io.orderpipeline.common.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The harness's command line. {@code --help} lists it. */
+final class Options {
+
+    static final List<String> PHASES = List.of("throughput", "latency", "http", "restart");
+    static final String EOS = "exactly_once_v2";
+    static final String ALOS = "at_least_once";
+
+    static final String USAGE = """
+            usage: benchmarks/run [options]            (java -jar benchmarks/target/benchmarks.jar [options])
+              --quick                   small data and short phases (about 3-4 minutes instead of 10-15)
+              --orders N                orders preloaded into `orders` (default 200000; quick 40000)
+              --customers N             distinct customers in those orders (default 10000)
+              --products N              distinct products (default 30)
+              --restore-customers N     customers in customer-stats' state for the restart test (default 100000; quick 20000)
+              --services a,b,...        services to measure (default: all five)
+              --only p,q,...            phases: throughput (with the two ceilings), latency, http, restart (default: all)
+              --guarantees g,h          processing guarantees (default exactly_once_v2,at_least_once)
+              --commit-intervals a,b    commit.interval.ms values (default 100,1000)
+              --latency-rate N          orders/s for the latency and HTTP phases (default: half the slowest
+                                        service's exactly-once throughput at the first commit interval; 2000 without it)
+              --warmup S / --measure S  latency phase seconds (default 10/20; quick 5/10)
+              --http-rate N             HTTP requests/s (default 500)
+              --env KEY=VALUE           extra environment for every service process (repeatable), e.g.
+                                        --env KAFKA_PRODUCER_LINGER_MS=5 to try a tuning
+              --label TEXT              a note printed with the results (what this run tries)
+              --results FILE            markdown results file (default: benchmarks/RESULTS.md for a run without
+                                        options, else benchmarks/target/results.md)
+              --repo DIR                the repository (default: the current directory)
+            """;
+
+    boolean quick;
+    long orders = -1;
+    int customers = 10_000;
+    int products = 30;
+    int restoreCustomers = -1;
+    List<String> services = Topics.SERVICES;
+    Set<String> phases = Set.copyOf(PHASES);
+    List<String> guarantees = List.of(EOS, ALOS);
+    List<Long> commitIntervals = List.of(100L, 1000L);
+    double latencyRate = -1;
+    int warmupSeconds = -1;
+    int measureSeconds = -1;
+    int httpRate = 500;
+    Map<String, String> env = new LinkedHashMap<>();
+    String label = "";
+    Path results;
+    Path repo = Path.of(".");
+    /** The options as given, without --repo. */
+    final List<String> args;
+
+    private Options(String[] args) {
+        List<String> shown = new ArrayList<>(List.of(args));
+        int repo = shown.indexOf("--repo");
+        if (repo >= 0 && repo + 1 < shown.size()) {
+            shown.subList(repo, repo + 2).clear();
+        }
+        this.args = List.copyOf(shown);
+    }
+
+    static Options parse(String[] args) {
+        Options o = new Options(args);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+            if (arg.equals("--quick")) {
+                o.quick = true;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value after " + arg + "\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--orders" -> o.orders = Long.parseLong(value);
+                case "--customers" -> o.customers = Integer.parseInt(value);
+                case "--products" -> o.products = Integer.parseInt(value);
+                case "--restore-customers" -> o.restoreCustomers = Integer.parseInt(value);
+                case "--services" -> o.services = checked(list(value), Topics.SERVICES, arg);
+                case "--only" -> o.phases = Set.copyOf(checked(list(value), PHASES, arg));
+                case "--guarantees" -> o.guarantees = checked(list(value), List.of(EOS, ALOS), arg);
+                case "--commit-intervals" -> o.commitIntervals = list(value).stream().map(Long::parseLong).toList();
+                case "--latency-rate" -> o.latencyRate = Double.parseDouble(value);
+                case "--warmup" -> o.warmupSeconds = Integer.parseInt(value);
+                case "--measure" -> o.measureSeconds = Integer.parseInt(value);
+                case "--http-rate" -> o.httpRate = Integer.parseInt(value);
+                case "--env" -> {
+                    int eq = value.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--env wants KEY=VALUE, got " + value);
+                    }
+                    o.env.put(value.substring(0, eq), value.substring(eq + 1));
+                }
+                case "--label" -> o.label = value;
+                case "--results" -> o.results = Path.of(value);
+                case "--repo" -> o.repo = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+            }
+        }
+        if (o.results == null) {
+            // only a full run with the defaults replaces the committed results
+            o.results = o.args.isEmpty() ? o.repo.resolve("benchmarks/RESULTS.md") : o.repo.resolve("benchmarks/target/results.md");
+        }
+        if (o.orders < 0) {
+            o.orders = o.quick ? 40_000 : 200_000;
+        }
+        if (o.restoreCustomers < 0) {
+            o.restoreCustomers = o.quick ? 20_000 : 100_000;
+        }
+        if (o.warmupSeconds < 0) {
+            o.warmupSeconds = o.quick ? 5 : 10;
+        }
+        if (o.measureSeconds < 0) {
+            o.measureSeconds = o.quick ? 10 : 20;
+        }
+        return o;
+    }
+
+    Duration warmup() {
+        return Duration.ofSeconds(warmupSeconds);
+    }
+
+    Duration measure() {
+        return Duration.ofSeconds(measureSeconds);
+    }
+
+    boolean runs(String phase) {
+        return phases.contains(phase);
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static List<String> checked(List<String> values, List<String> allowed, String option) {
+        List<String> result = new ArrayList<>();
+        for (String v : values) {
+            if (!allowed.contains(v)) {
+                throw new IllegalArgumentException(option + ": unknown '" + v + "', one of " + allowed);
+            }
+            result.add(v);
+        }
+        return result;
+    }
+}

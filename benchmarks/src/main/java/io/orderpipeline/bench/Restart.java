@@ -1,0 +1,300 @@
+package io.orderpipeline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Topics;
+import io.orderpipeline.generator.DataGenerator;
+import io.orderpipeline.generator.GeneratedRecord;
+import io.orderpipeline.generator.GeneratorOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Restart and restore time of customer-stats after {@code kill -9}, with a state of
+ * {@code --restore-customers} customers: the instance holding the active stateful tasks is
+ * killed and started again at once (as a supervisor would), and the harness measures from that
+ * restart to the restarted instance's RUNNING and to the moment every partition serves again: one
+ * probe order per partition, sent at the restart, has its new running totals visible to a
+ * read_committed consumer. The totals also show the state came back exactly (count 2: the
+ * customer's order before the kill plus the probe). Standby replicas 0: one instance; 1: two
+ * instances, the survivor holds a standby copy of the killed one's state.
+ */
+final class Restart {
+
+    private static final int PARTITIONS = 3;
+    private static final Duration TIMEOUT = Duration.ofSeconds(240);
+
+    record Result(int standbys, int instances, int customers, double toRunningSeconds, double toServingSeconds,
+            List<Double> probeSeconds, boolean exact, String detail) {
+    }
+
+    private final Bench bench;
+
+    Restart(Bench bench) {
+        this.bench = bench;
+    }
+
+    Result run(int standbys) {
+        int customers = bench.options.restoreCustomers;
+        int instances = standbys == 0 ? 1 : 2;
+        String appId = bench.newAppId("customer-stats-restart-sb" + standbys);
+        List<Map<String, String>> envs = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            Map<String, String> env = bench.serviceEnv(appId, Options.EOS, 0);
+            env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
+            env.put("NUM_STANDBY_REPLICAS", String.valueOf(standbys));
+            env.put("STATE_DIR", bench.workDir.resolve("state").resolve(appId + "-" + i).toString());
+            env.put("KAFKA_CLIENT_ID", clientId(appId, i));
+            env.putAll(bench.options.env);
+            envs.add(env);
+        }
+        List<Proc> procs = new ArrayList<>();
+        try (Totals totals = new Totals(bench.bootstrap()); KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < instances; i++) {
+                procs.add(bench.startService("customer-stats", appId + "-" + i, envs.get(i)));
+            }
+            for (Proc proc : procs) {
+                proc.awaitRunning(Duration.ofSeconds(120));
+            }
+            totals.start();
+            // the instances start from the end of orders: wait until each input partition is read
+            List<Long> warmupCustomers = probeCustomers(customers + 1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!totals.seenAll(warmupCustomers, 1)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(appId + ": warm-up probes not answered in 120 s");
+                }
+                sendProbes(producer, warmupCustomers);
+                Throughput.sleep(Duration.ofSeconds(1));
+            }
+
+            System.out.printf("  customer-stats standby %d (%d instance%s): filling the state with %,d customers...%n",
+                    standbys, instances, instances == 1 ? "" : "s", customers);
+            sendOnePerCustomer(producer, customers);
+            Drain.await(bench.cluster, procs, appId, bench.cluster.endOffsets(Topics.ORDERS.name()),
+                    Drain.repartitionPartitions(bench.cluster, appId), true, System.nanoTime() + TIMEOUT.toNanos());
+            if (standbys > 0) {
+                // the standby restores the changelog in the background; nothing outside shows when it is done
+                Throughput.sleep(Duration.ofSeconds(5));
+            }
+
+            int victim = activeStatefulOwner(appId, instances);
+            List<Long> probes = probeCustomers(1);
+            procs.get(victim).kill9();
+            long restart = System.nanoTime();
+            procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted", envs.get(victim)));
+            sendProbes(producer, probes);
+            Proc.Line running = procs.get(victim).awaitRunning(TIMEOUT);
+            Map<Long, Long> served = totals.awaitAll(probes, 2, restart + TIMEOUT.toNanos(), procs);
+            List<Double> probeSeconds = probes.stream().map(c -> (served.get(c) - restart) / 1e9).toList();
+            double toServing = probeSeconds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            Map<Long, Long> counts = totals.counts(probes);
+            boolean exact = counts.values().stream().allMatch(c -> c == 2);
+            String detail = "killed instance " + victim + " of " + instances + "; probe counts " + counts;
+            Result result = new Result(standbys, instances, customers, (running.nanos() - restart) / 1e9, toServing,
+                    probeSeconds, exact, detail);
+            System.out.printf("  customer-stats standby %d: restarted instance RUNNING after %.1f s, all partitions serving"
+                    + " after %.1f s (per partition %s); state %s%n", standbys, result.toRunningSeconds(), toServing,
+                    format(probeSeconds), exact ? "exact" : "WRONG: " + counts);
+            return result;
+        } finally {
+            for (Proc proc : procs) {
+                proc.stop(Duration.ofSeconds(40));
+            }
+            bench.cluster.deleteAppTopics(appId);
+        }
+    }
+
+    private static String clientId(String appId, int instance) {
+        return appId + "-i" + instance;
+    }
+
+    /** The instance whose stream threads own the most repartition partitions (the stateful tasks). */
+    private int activeStatefulOwner(String appId, int instances) {
+        if (instances == 1) {
+            return 0;
+        }
+        int[] owned = new int[instances];
+        for (MemberDescription member : bench.cluster.members(appId)) {
+            for (int i = 0; i < instances; i++) {
+                if (member.clientId().startsWith(clientId(appId, i) + "-")) {
+                    owned[i] += (int) member.assignment().topicPartitions().stream()
+                            .filter(tp -> tp.topic().endsWith("-repartition")).count();
+                }
+            }
+        }
+        int best = 0;
+        for (int i = 1; i < instances; i++) {
+            if (owned[i] > owned[best]) {
+                best = i;
+            }
+        }
+        System.out.printf("  active stateful tasks per instance: %s; killing instance %d%n", java.util.Arrays.toString(owned), best);
+        return best;
+    }
+
+    /** One customer id per repartition partition, the smallest from {@code from}. */
+    private static List<Long> probeCustomers(long from) {
+        Long[] chosen = new Long[PARTITIONS];
+        int found = 0;
+        for (long c = from; found < PARTITIONS; c++) {
+            int partition = partitionOf(String.valueOf(c));
+            if (chosen[partition] == null) {
+                chosen[partition] = c;
+                found++;
+            }
+        }
+        return List.of(chosen);
+    }
+
+    /** The partition Kafka's default partitioner picks for a key. */
+    static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    /** Probe {@code i} goes to input partition {@code i}: every input and every stateful task sees one. */
+    private static void sendProbes(KafkaProducer<String, String> producer, List<Long> customers) {
+        for (int i = 0; i < customers.size(); i++) {
+            long orderId = 900_000_000L + System.nanoTime() % 1_000_000;
+            String value = "{\"order_id\":" + orderId + ",\"customer_id\":" + customers.get(i)
+                    + ",\"amount\":10.00,\"product\":\"probe\",\"status\":\"paid\"}";
+            producer.send(new ProducerRecord<>(Topics.ORDERS.name(), i % PARTITIONS, System.currentTimeMillis(),
+                    String.valueOf(orderId), value));
+        }
+        producer.flush();
+    }
+
+    /** The generator's realistic orders, the n-th one for customer n: every customer 1..count once. */
+    private static void sendOnePerCustomer(KafkaProducer<String, String> producer, int count) {
+        GeneratorOptions options = GeneratorOptions.defaults(5).withCount(count);
+        long customer = 1;
+        long now = System.currentTimeMillis();
+        for (GeneratedRecord record : new DataGenerator(options)) {
+            if (!record.isOrderSlot()) {
+                continue;
+            }
+            try {
+                ObjectNode order = (ObjectNode) Json.MAPPER.readTree(record.value());
+                order.put("customer_id", customer++);
+                producer.send(new ProducerRecord<>(Topics.ORDERS.name(), null, now, record.key(),
+                        Json.MAPPER.writeValueAsString(order)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        producer.flush();
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.bootstrap());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    private static String format(List<Double> seconds) {
+        return seconds.stream().map(s -> String.format("%.1f s", s)).toList().toString();
+    }
+
+    /** Reads customer-stats read_committed from its end: each customer's latest count and when it arrived. */
+    private static final class Totals implements AutoCloseable {
+        private final KafkaConsumer<String, String> consumer;
+        private final Map<Long, long[]> latest = new ConcurrentHashMap<>(); // customer -> {count, nanos}
+        private final Thread thread;
+        private volatile boolean stop;
+
+        Totals(String bootstrap) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            consumer = new KafkaConsumer<>(p);
+            String topic = Topics.CUSTOMER_STATS.name();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            thread = new Thread(this::run, "restart-totals");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void run() {
+            while (!stop) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(20))) {
+                    long now = System.nanoTime();
+                    try {
+                        JsonNode stats = Json.MAPPER.readTree(record.value());
+                        latest.put(stats.get("customer_id").asLong(), new long[] {stats.get("count").asLong(), now});
+                    } catch (IOException | RuntimeException e) {
+                        // not a CustomerStats: not ours to judge here
+                    }
+                }
+            }
+        }
+
+        boolean seenAll(List<Long> customers, long count) {
+            return customers.stream().allMatch(c -> latest.containsKey(c) && latest.get(c)[0] >= count);
+        }
+
+        /** Waits until every customer's count is at least {@code count}; returns when each got there. */
+        Map<Long, Long> awaitAll(List<Long> customers, long count, long deadlineNanos, List<Proc> procs) {
+            while (!seenAll(customers, count)) {
+                if (System.nanoTime() > deadlineNanos) {
+                    throw new IllegalStateException("probes not answered in time: " + counts(customers));
+                }
+                procs.forEach(Proc::requireAlive);
+                Throughput.sleep(Duration.ofMillis(20));
+            }
+            Map<Long, Long> arrived = new HashMap<>();
+            customers.forEach(c -> arrived.put(c, latest.get(c)[1]));
+            return arrived;
+        }
+
+        Map<Long, Long> counts(List<Long> customers) {
+            Map<Long, Long> counts = new LinkedHashMap<>();
+            customers.forEach(c -> counts.put(c, latest.containsKey(c) ? latest.get(c)[0] : 0));
+            return counts;
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}
