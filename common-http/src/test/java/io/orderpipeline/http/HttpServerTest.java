@@ -163,6 +163,8 @@ class HttpServerTest {
                 .contains("jvm_threads_live_threads")
                 .contains("jvm_classes_loaded_classes")
                 .contains("system_cpu_count")
-                .contains("kafka_stream_");
+                .contains("kafka_stream_")
+                .contains("kafka_consumer_")
+                .contains("kafka_producer_");
     }
 }
