@@ -1,0 +1,52 @@
+package io.orderpipeline.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.orderpipeline.common.Topics;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LocalStackTest {
+
+    @Test
+    void generatorGetsTheLocalBrokerAndTheDefaultsTheUserDidNotReplace() {
+        assertThat(LocalStack.generatorArgs(List.of())).containsExactly("--bootstrap-server", "127.0.0.1:9092",
+                "--rate", "50", "--customers", "1000", "--products", "20", "--bad-ratio", "0.01");
+        assertThat(LocalStack.generatorArgs(List.of("--rate", "200", "--bad-ratio=0", "--seed", "7")))
+                .containsExactly("--bootstrap-server", "127.0.0.1:9092", "--customers", "1000", "--products", "20",
+                        "--rate", "200", "--bad-ratio=0", "--seed", "7");
+    }
+
+    @Test
+    void anotherBootstrapServerIsRefused() {
+        assertThatThrownBy(() -> LocalStack.generatorArgs(List.of("--bootstrap-server", "kafka:9092")))
+                .hasMessageContaining("127.0.0.1:9092");
+        assertThatThrownBy(() -> LocalStack.generatorArgs(List.of("--bootstrap-server=kafka:9092")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void runsEveryServiceOfTheContractWithTheComposeEnvironment() {
+        assertThat(ServiceSpec.ALL).extracting(ServiceSpec::name).containsExactlyElementsOf(Topics.SERVICES);
+        assertThat(LocalStack.requiredPorts()).containsOnlyKeys(9092, 8080, 8081)
+                .containsEntry(8080, "product-revenue HTTP").containsEntry(8081, "customer-stats HTTP");
+
+        ServiceSpec revenue = ServiceSpec.ALL.stream().filter(s -> s.name().equals("product-revenue")).findFirst().orElseThrow();
+        Map<String, String> env = revenue.environment("127.0.0.1:9092", Path.of("/repo/.local-stack/state"));
+        assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+                .containsEntry("APPLICATION_ID", "product-revenue")
+                .containsEntry("STATE_DIR", "/repo/.local-stack/state/product-revenue")
+                .containsEntry("HTTP_PORT", "8080")
+                .containsEntry("APPLICATION_SERVER", "localhost:8080")
+                .containsEntry("PROCESSING_GUARANTEE", "exactly_once_v2");
+        assertThat(revenue.jar(Path.of("/repo"))).isEqualTo(Path.of("/repo/product-revenue/target/product-revenue.jar"));
+
+        ServiceSpec filter = ServiceSpec.ALL.get(0);
+        assertThat(filter.environment("127.0.0.1:9092", Path.of("/s"))).doesNotContainKeys("HTTP_PORT", "APPLICATION_SERVER");
+        ServiceSpec join = ServiceSpec.ALL.get(4);
+        assertThat(join.inputTopics()).containsExactly("orders", "customers");
+    }
+}
