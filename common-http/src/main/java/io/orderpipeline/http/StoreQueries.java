@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * Interactive Queries v2 against one store of this instance. Reads of the active copy use
  * {@code requireActive()} (Kafka Streams then refuses a standby copy, or an active one whose thread
  * is not RUNNING, e.g. still restoring); reads of a standby copy leave it out. A partition that
- * cannot answer is a {@link StoreUnavailableException} (503); a query the store does not know,
- * or an exception inside the store, is an {@link IllegalStateException} (500).
+ * cannot answer is a {@link StoreUnavailableException} (503), and so is an exception inside the
+ * store (logged; a store closed by a rebalance under the query is one); a query the store does not
+ * know, or a partition that does not exist, is an {@link IllegalStateException} (500).
  * With DEBUG logging on, each query asks for and logs Kafka Streams' execution info.
  */
 public final class StoreQueries {
@@ -110,7 +111,12 @@ public final class StoreQueries {
         String why = store + " partition " + partition + ": " + result.getFailureReason() + " " + result.getFailureMessage();
         switch (result.getFailureReason()) {
             case NOT_ACTIVE, NOT_UP_TO_BOUND, NOT_PRESENT -> throw new StoreUnavailableException(why);
-            default -> throw new IllegalStateException(why);
+            case STORE_EXCEPTION -> {
+                // e.g. "store is currently closed" when a rebalance closes it under the query
+                log.warn("{}", why);
+                throw new StoreUnavailableException(why);
+            }
+            default -> throw new IllegalStateException(why); // UNKNOWN_QUERY_TYPE, DOES_NOT_EXIST: a bug here
         }
     }
 }
