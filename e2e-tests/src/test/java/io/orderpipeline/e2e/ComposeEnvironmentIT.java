@@ -1,0 +1,647 @@
+package io.orderpipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orderpipeline.broker.KafkaBroker;
+import io.orderpipeline.common.Json;
+import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.common.Topic;
+import io.orderpipeline.common.Topics;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml (and the Dockerfile it builds with) cannot drift from the code: every
+ * service entry's environment is exactly what that service's code reads, each service's jar
+ * started with exactly that environment (only the broker address, the HTTP port and address, and
+ * the state directory swapped for local ones) reaches RUNNING and processes an order, the topics
+ * service creates exactly the contract's topics, and the demo generator's command line works.
+ *
+ * <p>The file is read with SnakeYAML (which jackson-dataformat-yaml brings): it resolves the
+ * anchors and {@code <<} merge keys the compose file uses, which Jackson's YAML tree does not.
+ */
+class ComposeEnvironmentIT {
+
+    private static final Path ROOT = ServiceProcess.projectRoot();
+    private static final Duration TIMEOUT = Duration.ofSeconds(180);
+    /** What an environment variable's name looks like: upper case words joined by underscores. */
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+");
+    private static final Set<String> HTTP_ONLY = Set.of(ServiceConfig.HTTP_PORT, ServiceConfig.APPLICATION_SERVER);
+    private static final String STATE_DIR = "/var/lib/order-pipeline/state";
+    private static final String KAFKA_TOPICS = "/opt/kafka/bin/kafka-topics.sh";
+
+    private static Map<String, Object> compose;
+
+    @BeforeAll
+    static void readComposeFile() throws IOException {
+        try (Reader in = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+            compose = new Yaml().load(in);
+        }
+    }
+
+    // ---------------------------------------------------------------- the file itself
+
+    @Test
+    void composeRunsEveryServiceOnceAndProductRevenueTwice() {
+        List<String> modules = new ArrayList<>(appServices().values());
+        modules.sort(null);
+        List<String> expected = new ArrayList<>(Topics.SERVICES);
+        expected.add("product-revenue");
+        expected.sort(null);
+        assertThat(modules).as("the SERVICE build arg of the compose services without a profile").isEqualTo(expected);
+
+        Map<String, Set<Integer>> published = new TreeMap<>();
+        appServices().forEach((name, module) -> {
+            Map<String, Object> service = service(name);
+            Map<String, String> env = environment(name);
+            assertThat(env.get(ServiceConfig.APPLICATION_ID)).as(name + " APPLICATION_ID").isEqualTo(module);
+            assertThat(env.get(ServiceConfig.STATE_DIR)).as(name + " STATE_DIR").isEqualTo(STATE_DIR);
+            assertThat(env.get(ServiceConfig.BOOTSTRAP_SERVERS)).as(name + " KAFKA_BOOTSTRAP_SERVERS")
+                    .isEqualTo(brokerAddressInComposeNetwork());
+            assertThat(map(service.get("depends_on"), name + " depends_on"))
+                    .as(name + " depends_on").containsEntry("kafka", Map.of("condition", "service_healthy"))
+                    .containsEntry("topics", Map.of("condition", "service_completed_successfully"));
+            for (Object volume : list(service.getOrDefault("volumes", List.of()))) {
+                assertThat(volume.toString()).as(name + " volume").endsWith(":" + STATE_DIR);
+            }
+            if (env.containsKey(ServiceConfig.HTTP_PORT)) {
+                String port = env.get(ServiceConfig.HTTP_PORT);
+                assertThat(env.get(ServiceConfig.APPLICATION_SERVER)).as(name + " APPLICATION_SERVER: its own name and port")
+                        .isEqualTo(name + ":" + port);
+                for (Object mapping : list(service.get("ports"))) {
+                    String[] hostAndContainer = mapping.toString().split(":");
+                    assertThat(hostAndContainer[1]).as(name + " port mapping " + mapping).isEqualTo(port);
+                    published.computeIfAbsent(module, m -> new TreeSet<>()).add(Integer.parseInt(hostAndContainer[0]));
+                }
+            }
+        });
+        assertThat(published).as("host ports of the HTTP services")
+                .isEqualTo(Map.of("customer-stats", Set.of(8081), "product-revenue", Set.of(8080, 8082)));
+        List<String> productRevenue = appServices().entrySet().stream().filter(e -> e.getValue().equals("product-revenue"))
+                .map(Map.Entry::getKey).toList();
+        for (String name : productRevenue) {
+            assertThat(environment(name)).as(name).containsEntry(ServiceConfig.NUM_STANDBY_REPLICAS, "1");
+        }
+    }
+
+    @Test
+    void brokerIsTheKafkaVersionOfTheCodeWithExactlyOnceSettingsForOneNode() {
+        String image = "apache/kafka:" + AppInfoParser.getVersion();
+        assertThat(service("kafka").get("image")).isEqualTo(image);
+        assertThat(service("topics").get("image")).isEqualTo(image);
+        assertThat(environment("kafka"))
+                .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+                .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
+                .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
+                .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
+                .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "1")
+                .containsEntry("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
+        assertThat(service("kafka")).containsKey("healthcheck");
+    }
+
+    @Test
+    void topicsServiceCreatesExactlyTheContractTopics(@TempDir Path tmp) throws Exception {
+        Map<String, NewTopic> created = topicsScriptCreates(tmp);
+        Set<String> expected = new TreeSet<>();
+        Topics.ALL.forEach(topic -> expected.add(topic.name()));
+        appServices().keySet().forEach(name -> expected.add(Topics.deadLetter(environment(name).get(ServiceConfig.APPLICATION_ID))));
+        assertThat(created.keySet()).isEqualTo(expected);
+        created.values().forEach(topic -> {
+            assertThat(topic.numPartitions()).as(topic.name()).isEqualTo(3);
+            assertThat(topic.replicationFactor()).as(topic.name()).isEqualTo((short) 1);
+            assertThat(topic.configs()).as(topic.name()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG,
+                    topic.name().equals(Topics.CUSTOMERS.name()) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        });
+    }
+
+    /**
+     * The variables the code reads are the string constants of its classes that look like
+     * environment variable names (ServiceConfig's, and each app's own, such as ALERT_THRESHOLD).
+     * Each compose entry must set every one its jar reads (HTTP_PORT and APPLICATION_SERVER only
+     * for a service with HTTP) and nothing else, except KAFKA_* variables that ServiceConfig turns
+     * into a real Kafka Streams, producer, consumer, admin or topic property.
+     */
+    @Test
+    void environmentIsExactlyWhatEachServiceReads() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> entry : appServices().entrySet()) {
+            String name = entry.getKey();
+            JarScan jar = JarScan.of(jar(entry.getValue()));
+            Set<String> read = jar.environmentNames();
+            boolean http = jar.servesHttp();
+            Set<String> needed = new TreeSet<>(read);
+            if (!http) {
+                needed.removeAll(HTTP_ONLY);
+            }
+            Map<String, String> env = environment(name);
+            needed.stream().filter(v -> !env.containsKey(v))
+                    .forEach(v -> problems.add(name + ": misses " + v + ", which " + entry.getValue() + " reads"));
+            for (String variable : env.keySet()) {
+                boolean readByCode = read.contains(variable) && (http || !HTTP_ONLY.contains(variable));
+                if (!readByCode && !isKafkaProperty(entry.getValue(), http, variable)) {
+                    problems.add(name + ": sets " + variable + ", which " + entry.getValue() + " does not read"
+                            + (HTTP_ONLY.contains(variable) ? " (it serves no HTTP)" : ""));
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void dockerfileCopiesThePomOfEveryModuleOfTheBuild() throws Exception {
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve("pom.xml").toFile())
+                .getDocumentElement();
+        List<String> modules = new ArrayList<>();
+        for (Node node = project.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node.getNodeName().equals("modules")) {
+                for (Node module = node.getFirstChild(); module != null; module = module.getNextSibling()) {
+                    if (module.getNodeName().equals("module")) {
+                        modules.add(module.getTextContent().trim());
+                    }
+                }
+            }
+        }
+        assertThat(modules).containsAll(Topics.SERVICES).contains("data-generator");
+        for (String module : modules) {
+            assertThat(dockerfile).as("the Dockerfile copies " + module + "/pom.xml (the reactor needs every module)")
+                    .contains("COPY " + module + "/pom.xml " + module + "/");
+        }
+        assertThat(dockerfile).contains("STATE_DIR=" + STATE_DIR).contains("VOLUME [\"" + STATE_DIR + "\"]");
+    }
+
+    // ---------------------------------------------------------------- the services, running
+
+    @Test
+    void everyServiceRunsWithTheComposeEnvironmentAndProcessesAnOrder(@TempDir Path tmp) throws Exception {
+        Map<String, String> services = appServices();
+        int[] freePorts = KafkaBroker.freePorts(services.size());
+        try (KafkaBroker broker = KafkaBroker.startOnFreePort(tmp.resolve("broker"))) {
+            String bootstrap = broker.bootstrapServers();
+            createTopics(bootstrap, topicsScriptCreates(tmp).values());
+
+            Map<String, ServiceProcess> processes = new LinkedHashMap<>();
+            Map<String, Integer> httpPorts = new LinkedHashMap<>();
+            try {
+                int next = 0;
+                for (Map.Entry<String, String> entry : services.entrySet()) {
+                    String name = entry.getKey();
+                    Map<String, String> env = new LinkedHashMap<>(environment(name));
+                    env.put(ServiceConfig.BOOTSTRAP_SERVERS, bootstrap);
+                    env.put(ServiceConfig.STATE_DIR, tmp.resolve("state").resolve(name).toString());
+                    if (env.containsKey(ServiceConfig.HTTP_PORT)) {
+                        int port = freePorts[next++];
+                        env.put(ServiceConfig.HTTP_PORT, String.valueOf(port));
+                        env.put(ServiceConfig.APPLICATION_SERVER, "localhost:" + port);
+                        httpPorts.put(name, port);
+                    }
+                    processes.put(name, new ServiceProcess(ROOT, entry.getValue(), env, tmp.resolve("logs").resolve(name + ".log")).start());
+                }
+                for (ServiceProcess process : processes.values()) {
+                    process.waitForRunning(TIMEOUT);
+                }
+                // the services that keep their state on a named volume in compose write their stores under STATE_DIR
+                services.keySet().stream().filter(name -> service(name).containsKey("volumes")).forEach(name ->
+                        assertThat(tmp.resolve("state").resolve(name).resolve(environment(name).get(ServiceConfig.APPLICATION_ID)))
+                                .as(name + " keeps its state in STATE_DIR").isDirectory());
+
+                assertEachServiceProcessesAnOrder(bootstrap, services);
+                Map<String, Integer> notReady = notReadyOverHttp(httpPorts);
+                for (Map.Entry<String, Integer> http : httpPorts.entrySet()) {
+                    if (!notReady.containsKey(http.getKey())) {
+                        assertThat(dockerHealthcheck(http.getValue())).as("the Dockerfile's HEALTHCHECK against " + http.getKey()).isZero();
+                    }
+                }
+                assertThat(notReady).as("services given HTTP_PORT by the compose file that do not answer 200 on /health/ready there")
+                        .isEmpty();
+                if (!httpPorts.isEmpty()) {
+                    assertThat(dockerHealthcheck(KafkaBroker.freePort())).as("HEALTHCHECK with nothing listening").isNotZero();
+                }
+            } finally {
+                processes.values().forEach(ServiceProcess::close);
+            }
+        }
+    }
+
+    /** One order of each kind in, and in each service's output topic (read_committed) the record it makes of it. */
+    private static void assertEachServiceProcessesAnOrder(String bootstrap, Map<String, String> services) throws Exception {
+        String product = "compose-check";
+        Instant past = Instant.now().minus(3, ChronoUnit.HOURS);
+        Map<String, Map.Entry<Topic<String, ?>, String>> expected = Map.of(
+                "order-filter", Map.entry(Topics.HIGH_VALUE_ORDERS, "9001"),
+                "order-enricher", Map.entry(Topics.ENRICHED_ORDERS, "9001"),
+                "customer-stats", Map.entry(Topics.CUSTOMER_STATS, "4242"),
+                "product-revenue", Map.entry(Topics.PRODUCT_REVENUE_HOURLY, product),
+                "customer-join", Map.entry(Topics.CUSTOMER_ENRICHED_ORDERS, "4242"));
+        assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(Set.copyOf(services.values()));
+
+        try (InputWriter in = new InputWriter(bootstrap); OutputReader out = new OutputReader(bootstrap)) {
+            in.send(Topics.CUSTOMERS.name(), null, past.minusSeconds(60).toEpochMilli(), "4242",
+                    "{\"customer_id\": 4242, \"name\": \"Compose Check\", \"segment\": \"smb\", \"country\": \"GB\"}");
+            in.flush();
+            in.send(Topics.ORDERS.name(), null, past.toEpochMilli(), "9001", order(9001, "150.00", product));
+            in.flush();
+            // The hourly window of the first order is final once stream time passes its end plus the grace
+            // period: later orders of the same product (so the same task) move it on. Product-revenue checks
+            // for closed windows at most once a second of wall-clock time, so keep sending until it shows.
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            int tick = 0;
+            for (Map.Entry<String, Map.Entry<Topic<String, ?>, String>> e : expected.entrySet()) {
+                String topic = e.getValue().getKey().name();
+                String key = e.getValue().getValue();
+                while (keys(out.readAll(topic)).stream().noneMatch(key::equals)) {
+                    if (System.nanoTime() > deadline) {
+                        fail(e.getKey() + " wrote no record with key " + key + " to " + topic + " within " + TIMEOUT);
+                    }
+                    in.send(Topics.ORDERS.name(), null, Instant.now().toEpochMilli(), String.valueOf(9100 + tick),
+                            order(9100 + tick, "20.00", product));
+                    in.flush();
+                    tick++;
+                    TimeUnit.MILLISECONDS.sleep(500);
+                }
+            }
+            JsonNode revenue = Json.MAPPER.readTree(out.readAll(Topics.PRODUCT_REVENUE_HOURLY.name()).stream()
+                    .filter(r -> product.equals(key(r))).findFirst().orElseThrow().value());
+            assertThat(revenue.get("window_start").asText()).isEqualTo(past.truncatedTo(ChronoUnit.HOURS).toString());
+            assertThat(revenue.get("revenue").decimalValue()).isEqualByComparingTo("150.00");
+        }
+    }
+
+    @Test
+    void demoGeneratorWritesCustomersAndOrdersWithTheComposeCommand(@TempDir Path tmp) throws Exception {
+        Map<String, Object> generator = service("data-generator");
+        assertThat(list(generator.get("profiles"))).containsExactly("demo");
+        assertThat(map(map(generator.get("build"), "build").get("args"), "args")).containsEntry("SERVICE", "data-generator");
+        assertThat(generator).doesNotContainKey("environment");
+        List<String> args = list(generator.get("command")).stream().map(Object::toString).collect(Collectors.toList());
+        int bootstrapAt = args.indexOf("--bootstrap-server") + 1;
+        assertThat(bootstrapAt).as("--bootstrap-server in " + args).isPositive();
+        assertThat(args.get(bootstrapAt)).isEqualTo(brokerAddressInComposeNetwork());
+        int customers = Integer.parseInt(args.get(args.indexOf("--customers") + 1));
+
+        try (KafkaBroker broker = KafkaBroker.startOnFreePort(tmp.resolve("broker"))) {
+            createTopics(broker.bootstrapServers(), topicsScriptCreates(tmp).values());
+            args.set(bootstrapAt, broker.bootstrapServers());
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-jar", jar("data-generator").toString()));
+            command.addAll(args);
+            Path log = tmp.resolve("data-generator.log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try (OutputReader out = new OutputReader(broker.bootstrapServers())) {
+                waitFor(() -> total(out, Topics.CUSTOMERS.name()) >= customers && total(out, Topics.ORDERS.name()) > 0,
+                        () -> process.isAlive(), "data-generator " + args + " writing customers and orders", log);
+            } finally {
+                process.destroy();
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- compose file access
+
+    private static Map<String, Object> service(String name) {
+        Map<String, Object> services = map(compose.get("services"), "services");
+        assertThat(services).as("compose services").containsKey(name);
+        return map(services.get(name), name);
+    }
+
+    /** Compose services running one of the five apps (not under a profile), name to module. */
+    private static Map<String, String> appServices() {
+        Map<String, String> apps = new LinkedHashMap<>();
+        map(compose.get("services"), "services").forEach((name, value) -> {
+            Map<String, Object> service = map(value, name);
+            Object build = service.get("build");
+            if (build != null && !service.containsKey("profiles")) {
+                apps.put(name, String.valueOf(map(map(build, name + ".build").get("args"), name + ".build.args").get("SERVICE")));
+            }
+        });
+        return apps;
+    }
+
+    /** A service's environment as a map of strings (the compose file uses the mapping form). */
+    private static Map<String, String> environment(String name) {
+        Map<String, String> env = new TreeMap<>();
+        map(service(name).get("environment"), name + ".environment").forEach((k, v) -> {
+            String value = String.valueOf(v);
+            assertThat(value.replace("$$", "")).as(name + " " + k + ": no compose interpolation").doesNotContain("$");
+            env.put(k, value);
+        });
+        return env;
+    }
+
+    /** The broker address the compose network advertises (PLAINTEXT listener of the kafka service). */
+    private static String brokerAddressInComposeNetwork() {
+        Matcher m = Pattern.compile("PLAINTEXT://([^,]+)").matcher(environment("kafka").get("KAFKA_ADVERTISED_LISTENERS"));
+        assertThat(m.find()).as("kafka's PLAINTEXT advertised listener").isTrue();
+        return m.group(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value, String what) {
+        assertThat(value).as(what + " is a mapping").isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value) {
+        assertThat(value).as("a list").isInstanceOf(List.class);
+        return (List<Object>) value;
+    }
+
+    private static Path jar(String module) {
+        Path jar = ROOT.resolve(module).resolve("target").resolve(module + ".jar");
+        assertThat(jar).as("the runnable jar of " + module + " (mvn package)").isRegularFile();
+        return jar;
+    }
+
+    // ---------------------------------------------------------------- topics service
+
+    /**
+     * Runs the topics service's own command (entrypoint and command from the compose file, with
+     * its environment) with {@code kafka-topics.sh} replaced by a stub that records its arguments,
+     * and returns the topics it asks for.
+     */
+    private static Map<String, NewTopic> topicsScriptCreates(Path tmp) throws Exception {
+        Map<String, Object> topics = service("topics");
+        String script = String.valueOf(list(topics.get("command")).get(0));
+        assertThat(script).contains(KAFKA_TOPICS);
+        assertThat(script.replace("$$", "")).as("no compose interpolation in the script").doesNotContain("$");
+        Path stub = tmp.resolve("kafka-topics.sh");
+        Path calls = tmp.resolve("kafka-topics.calls");
+        Files.writeString(stub, "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '" + calls + "'\necho '--' >> '" + calls + "'\n");
+        assertThat(stub.toFile().setExecutable(true)).isTrue();
+
+        List<String> command = new ArrayList<>();
+        list(topics.get("entrypoint")).forEach(part -> command.add(part.toString()));
+        command.add(script.replace("$$", "$").replace(KAFKA_TOPICS, stub.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment("topics"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("the topics script: " + output).isZero();
+
+        Map<String, NewTopic> created = new TreeMap<>();
+        List<String> call = new ArrayList<>();
+        for (String line : Files.readAllLines(calls)) {
+            if (!line.equals("--")) {
+                call.add(line);
+                continue;
+            }
+            if (call.contains("--create")) {
+                assertThat(call).contains("--if-not-exists");
+                NewTopic topic = new NewTopic(after(call, "--topic"), Integer.parseInt(after(call, "--partitions")),
+                        Short.parseShort(after(call, "--replication-factor")));
+                Map<String, String> configs = new TreeMap<>();
+                for (int i = 0; i < call.size(); i++) {
+                    if (call.get(i).equals("--config")) {
+                        String[] kv = call.get(i + 1).split("=", 2);
+                        configs.put(kv[0], kv[1]);
+                    }
+                }
+                assertThat(created.put(topic.name(), topic.configs(configs))).as("created twice: " + topic.name()).isNull();
+            }
+            call.clear();
+        }
+        return created;
+    }
+
+    private static String after(List<String> args, String option) {
+        int at = args.indexOf(option);
+        assertThat(at).as(option + " in " + args).isNotNegative().isLessThan(args.size() - 1);
+        return args.get(at + 1);
+    }
+
+    private static void createTopics(String bootstrap, java.util.Collection<NewTopic> topics) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(topics).all().get();
+            Map<String, TopicDescription> described = admin.describeTopics(
+                    topics.stream().map(NewTopic::name).toList()).allTopicNames().get();
+            assertThat(described).hasSize(topics.size());
+            ConfigResource customers = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CUSTOMERS.name());
+            ConfigEntry policy = admin.describeConfigs(List.of(customers)).all().get().get(customers)
+                    .get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            assertThat(policy.value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create the compose topics", e.getCause());
+        }
+    }
+
+    // ---------------------------------------------------------------- what the code reads
+
+    /** Whether ServiceConfig turns {@code variable} into a property Kafka knows. */
+    private static boolean isKafkaProperty(String module, boolean http, String variable) {
+        if (!variable.startsWith("KAFKA_")) {
+            return false;
+        }
+        String probe = "probe-" + variable;
+        Properties props = ServiceConfig.of(module, http, Map.of(variable, probe)).streamsProperties();
+        return props.stringPropertyNames().stream().filter(name -> probe.equals(props.getProperty(name)))
+                .anyMatch(ComposeEnvironmentIT::isKnownKafkaProperty);
+    }
+
+    private static boolean isKnownKafkaProperty(String name) {
+        Set<String> known = new HashSet<>(StreamsConfig.configDef().names());
+        known.addAll(ProducerConfig.configNames());
+        known.addAll(ConsumerConfig.configNames());
+        known.addAll(AdminClientConfig.configNames());
+        Set<String> topicConfigs = Arrays.stream(TopicConfig.class.getFields()).filter(f -> f.getName().endsWith("_CONFIG"))
+                .map(f -> {
+                    try {
+                        return (String) f.get(null);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).collect(Collectors.toSet());
+        for (String prefix : List.of(StreamsConfig.PRODUCER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX,
+                StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX)) {
+            if (name.startsWith(prefix)) {
+                return known.contains(name.substring(prefix.length()));
+            }
+        }
+        if (name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
+            return topicConfigs.contains(name.substring(StreamsConfig.TOPIC_PREFIX.length()));
+        }
+        return known.contains(name);
+    }
+
+    /**
+     * What the constant pools of a service jar's classes hold: the string constants of every
+     * io.orderpipeline class (the app's own, common-model's, common-http's), and the names the
+     * app's own package (that of its Main-Class) refers to.
+     */
+    private record JarScan(Set<String> strings, Set<String> appNames) {
+
+        static JarScan of(Path jar) throws IOException {
+            Set<String> strings = new TreeSet<>();
+            Set<String> appNames = new HashSet<>();
+            try (JarFile file = new JarFile(jar.toFile())) {
+                String mainClass = file.getManifest().getMainAttributes().getValue("Main-Class");
+                String appPackage = mainClass.substring(0, mainClass.lastIndexOf('.') + 1).replace('.', '/');
+                for (JarEntry entry : java.util.Collections.list(file.entries())) {
+                    if (entry.getName().startsWith("io/orderpipeline/") && entry.getName().endsWith(".class")) {
+                        Set<String> names = entry.getName().startsWith(appPackage) ? appNames : new HashSet<>();
+                        readConstantPool(file.getInputStream(entry).readAllBytes(), strings, names);
+                    }
+                }
+            }
+            return new JarScan(strings, appNames);
+        }
+
+        Set<String> environmentNames() {
+            return strings.stream().filter(s -> ENV_NAME.matcher(s).matches()).collect(Collectors.toCollection(TreeSet::new));
+        }
+
+        /** An app with HTTP gets its configuration from {@code ServiceConfig.fromEnvWithHttp}. */
+        boolean servesHttp() {
+            return appNames.contains("fromEnvWithHttp");
+        }
+
+        /** JVM spec 4.4: CONSTANT_String entries go to {@code strings}, every Utf8 entry to {@code names}. */
+        private static void readConstantPool(byte[] classFile, Set<String> strings, Set<String> names) throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
+            in.readInt(); // magic
+            in.readUnsignedShort(); // minor
+            in.readUnsignedShort(); // major
+            int count = in.readUnsignedShort();
+            String[] utf8 = new String[count];
+            List<Integer> stringRefs = new ArrayList<>();
+            for (int i = 1; i < count; i++) {
+                int tag = in.readUnsignedByte();
+                switch (tag) {
+                    case 1 -> utf8[i] = in.readUTF();
+                    case 8 -> stringRefs.add(in.readUnsignedShort());
+                    case 7, 16, 19, 20 -> in.readUnsignedShort();
+                    case 15 -> in.skipBytes(3);
+                    case 3, 4, 9, 10, 11, 12, 17, 18 -> in.readInt();
+                    case 5, 6 -> {
+                        in.readLong();
+                        i++;
+                    }
+                    default -> throw new IOException("unknown constant pool tag " + tag);
+                }
+            }
+            stringRefs.forEach(ref -> strings.add(utf8[ref]));
+            Arrays.stream(utf8).filter(s -> s != null).forEach(names::add);
+        }
+    }
+
+    // ---------------------------------------------------------------- small helpers
+
+    private static String order(long id, String amount, String product) {
+        return "{\"order_id\": " + id + ", \"customer_id\": 4242, \"amount\": " + amount + ", \"product\": \"" + product
+                + "\", \"status\": \"paid\"}";
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> keys(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(ComposeEnvironmentIT::key).toList();
+    }
+
+    private static long total(OutputReader out, String topic) {
+        return out.committedEndOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Waits until each service answers 200 on /health/ready at its port; returns those that did not in time. */
+    private static Map<String, Integer> notReadyOverHttp(Map<String, Integer> ports) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Map<String, Integer> notReady = new TreeMap<>(ports);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!notReady.isEmpty() && System.nanoTime() < deadline) {
+            notReady.values().removeIf(port -> {
+                try {
+                    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        return notReady;
+    }
+
+    /** Runs the Dockerfile's HEALTHCHECK command here, with HTTP_PORT set; returns its exit code. */
+    private static int dockerHealthcheck(int httpPort) throws Exception {
+        Matcher m = Pattern.compile("HEALTHCHECK[^\\n]*\\\\\\n\\s*CMD (\\[.*])").matcher(Files.readString(ROOT.resolve("Dockerfile")));
+        assertThat(m.find()).as("HEALTHCHECK ... CMD [...] in the Dockerfile").isTrue();
+        List<String> command = new ArrayList<>();
+        Json.MAPPER.readTree(m.group(1)).forEach(part -> command.add(part.asText()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put(ServiceConfig.HTTP_PORT, String.valueOf(httpPort));
+        Process process = builder.start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("HEALTHCHECK finished").isTrue();
+        return process.exitValue();
+    }
+
+    private static void waitFor(Supplier<Boolean> condition, Supplier<Boolean> stillWorth, String what, Path log) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.get()) {
+            if (!stillWorth.get() || System.nanoTime() > deadline) {
+                fail("no " + what + " within " + TIMEOUT + "; log:\n" + ServiceProcess.tail(Files.readString(log), 30));
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+}
