@@ -113,7 +113,7 @@ public final class KafkaBroker implements AutoCloseable {
         server = starting;
     }
 
-    /** Everything this broker runs with. Package-private for the test. */
+    /** Everything this broker runs with (also written to {@code <dataDir>/server.properties}). */
     Properties properties() {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
