@@ -5,7 +5,9 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.orderpipeline.common.Json;
+import io.orderpipeline.common.StreamsApp;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -31,6 +33,7 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
     private final Metrics metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private HttpServer(Javalin app, Metrics metrics) {
         this.app = app;
@@ -76,9 +79,32 @@ public final class HttpServer implements AutoCloseable {
         });
         app.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
         routes.accept(app);
-        app.start("0.0.0.0", port);
+        try {
+            app.start("0.0.0.0", port);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
         log.info("HTTP on port {}", app.port());
         return new HttpServer(app, metrics);
+    }
+
+    /**
+     * Starts serving for {@code app}'s streams app, to be closed before it on shutdown
+     * ({@code app.closeFirst}). If the server cannot start (the port is taken), the streams app is
+     * closed and the exception thrown: a service never runs on without its HTTP API.
+     */
+    public static HttpServer startFor(StreamsApp app, int port, Runnable readiness, Consumer<Javalin> routes) {
+        HttpServer server;
+        try {
+            server = start(port, app.streams(), readiness, routes);
+        } catch (RuntimeException e) {
+            log.error("HTTP could not start on port {}; stopping", port, e);
+            app.close();
+            throw e;
+        }
+        app.closeFirst(server);
+        return server;
     }
 
     /** The port actually bound (useful after starting on port 0). */
@@ -101,9 +127,12 @@ public final class HttpServer implements AutoCloseable {
         error(ctx, 500, "internal error");
     }
 
+    /** Stops serving; idempotent. */
     @Override
     public void close() {
-        app.stop();
-        metrics.close();
+        if (closed.compareAndSet(false, true)) {
+            app.stop();
+            metrics.close();
+        }
     }
 }

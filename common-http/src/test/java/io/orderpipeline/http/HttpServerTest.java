@@ -1,9 +1,12 @@
 package io.orderpipeline.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.common.Json;
+import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.common.StreamsApp;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.UnknownStateStoreException;
@@ -68,6 +72,18 @@ class HttpServerTest {
     static JsonNode json(HttpResponse<String> response) throws Exception {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         return Json.MAPPER.readTree(response.body());
+    }
+
+    @Test
+    void aServiceWhoseHttpCannotStartDoesNotRunOnWithoutIt() {
+        StreamsApp app = StreamsApp.start(ServiceConfig.of("http-test", false, Map.of(
+                ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
+                ServiceConfig.APPLICATION_ID, "http-start-test",
+                ServiceConfig.STATE_DIR, stateDir.resolve("start-test").toString())), TestStreams.topology());
+        int taken = server.port();
+        assertThatThrownBy(() -> HttpServer.startFor(app, taken, () -> { }, routes -> { }))
+                .hasMessageContaining(String.valueOf(taken));
+        assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 
@@ -15,13 +16,17 @@ final class TestStreams {
     private TestStreams() {
     }
 
-    static KafkaStreams unstarted(Path stateDir) {
+    static Topology topology() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.table("in", Consumed.with(Serdes.String(), Serdes.String()), Materialized.as("test-store"));
+        return builder.build();
+    }
+
+    static KafkaStreams unstarted(Path stateDir) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "http-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return new KafkaStreams(builder.build(), props);
+        return new KafkaStreams(topology(), props);
     }
 }

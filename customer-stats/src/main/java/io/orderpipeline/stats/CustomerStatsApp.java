@@ -18,7 +18,8 @@ public final class CustomerStatsApp {
     public static void main(String[] args) {
         ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
         StreamsApp app = StreamsApp.start(config, topology(config));
-        app.closeFirst(CustomerStatsRoutes.start(config, app.streams())).runUntilShutdown();
+        CustomerStatsRoutes.start(config, app);
+        app.runUntilShutdown();
     }
 
     /** The service's topology, configured from {@code config}. */

@@ -3,12 +3,12 @@ package io.orderpipeline.stats;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.common.StreamsApp;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Params;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StoreQueries;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -29,12 +29,15 @@ final class CustomerStatsRoutes {
         this.service = service;
     }
 
-    /** Starts customer-stats' HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER}. */
-    static HttpServer start(ServiceConfig config, KafkaStreams streams) {
+    /**
+     * Starts customer-stats' HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER},
+     * closed by {@code app} before its streams app ({@link HttpServer#startFor}).
+     */
+    static HttpServer start(ServiceConfig config, StreamsApp app) {
         CustomerStatsQueryService service = new CustomerStatsQueryService(
-                new StoreQueries(streams, CustomerStatsTopology.STORE),
+                new StoreQueries(app.streams(), CustomerStatsTopology.STORE),
                 new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer())));
-        return HttpServer.start(config.httpPort(), streams, service::checkReady, new CustomerStatsRoutes(service)::register);
+        return HttpServer.startFor(app, config.httpPort(), service::checkReady, new CustomerStatsRoutes(service)::register);
     }
 
     void register(Javalin app) {

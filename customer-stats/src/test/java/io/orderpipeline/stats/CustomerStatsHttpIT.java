@@ -67,7 +67,7 @@ class CustomerStatsHttpIT {
                     ServiceConfig.HTTP_PORT, String.valueOf(ports[i]),
                     ServiceConfig.APPLICATION_SERVER, "127.0.0.1:" + ports[i]));
             apps[i] = StreamsApp.start(config, CustomerStatsApp.topology(config));
-            servers[i] = CustomerStatsRoutes.start(config, apps[i].streams());
+            servers[i] = CustomerStatsRoutes.start(config, apps[i]);
         }
         await("both instances ready", () -> get(0, "/health/ready").statusCode() == 200 && get(1, "/health/ready").statusCode() == 200);
 

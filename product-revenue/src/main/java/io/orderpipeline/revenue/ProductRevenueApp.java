@@ -17,7 +17,7 @@ public final class ProductRevenueApp {
     public static void main(String[] args) {
         ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
         StreamsApp app = StreamsApp.start(config, topology(config));
-        app.closeFirst(RevenueRoutes.start(config, app.streams()));
+        RevenueRoutes.start(config, app);
         app.runUntilShutdown();
     }
 

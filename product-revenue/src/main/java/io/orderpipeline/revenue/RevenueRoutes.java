@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.common.StreamsApp;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Params;
@@ -14,7 +15,6 @@ import io.orderpipeline.http.StoreQueries;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -49,12 +49,15 @@ final class RevenueRoutes {
         this.clock = clock;
     }
 
-    /** Starts product-revenue's HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER}. */
-    static HttpServer start(ServiceConfig config, KafkaStreams streams) {
-        StoreQueries store = new StoreQueries(streams, ProductRevenueTopology.STORE);
+    /**
+     * Starts product-revenue's HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER},
+     * closed by {@code app} before its streams app ({@link HttpServer#startFor}).
+     */
+    static HttpServer start(ServiceConfig config, StreamsApp app) {
+        StoreQueries store = new StoreQueries(app.streams(), ProductRevenueTopology.STORE);
         RevenueQueryService service = new RevenueQueryService(store,
                 new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer())));
-        return HttpServer.start(config.httpPort(), streams, service::checkReady,
+        return HttpServer.startFor(app, config.httpPort(), service::checkReady,
                 new RevenueRoutes(service, Clock.systemUTC())::register);
     }
 

@@ -94,7 +94,7 @@ class ProductRevenueHttpIT {
                     // three hours of grace: orders of the three windows may reach a task in any order
                     ProductRevenueApp.WINDOW_GRACE_SECONDS, "10800"));
             app = StreamsApp.start(config, ProductRevenueApp.topology(config));
-            http = RevenueRoutes.start(config, app.streams());
+            http = RevenueRoutes.start(config, app);
         }
 
         String server() {
