@@ -11,6 +11,10 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -21,10 +25,16 @@ import org.apache.kafka.streams.KafkaStreams;
 final class Metrics implements AutoCloseable {
 
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    static final Duration REFRESH = Duration.ofSeconds(5);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreamsMetrics streamsMetrics;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "kafka-streams-metrics-refresh");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     Metrics(KafkaStreams streams) {
         new ClassLoaderMetrics().bindTo(registry);
@@ -32,7 +42,8 @@ final class Metrics implements AutoCloseable {
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        streamsMetrics = new KafkaStreamsMetrics(streams);
+        // new tasks (after a rebalance) bring new metrics: look for them every 5 s, not every minute
+        streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), refresher, REFRESH);
         streamsMetrics.bindTo(registry);
     }
 
@@ -56,6 +67,7 @@ final class Metrics implements AutoCloseable {
     @Override
     public void close() {
         streamsMetrics.close();
+        refresher.shutdownNow();
         gcMetrics.close();
         registry.close();
     }

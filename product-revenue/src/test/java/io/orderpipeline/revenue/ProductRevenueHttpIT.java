@@ -257,7 +257,10 @@ class ProductRevenueHttpIT {
         assertThat(status(a, "/health/ready")).isEqualTo(200);
         String metrics = get(a, "/metrics").body();
         assertThat(metrics).contains("http_server_requests_seconds_count{method=\"GET\",status=\"200\",uri=\"/stats/{product}\"}")
-                .contains("kafka_stream_");
+                .contains("kafka_stream_thread_")
+                .contains("kafka_consumer_");
+        await("the task metrics of a's new tasks, dropped records among them, on /metrics",
+                () -> get(a, "/metrics").body().contains("kafka_stream_task_dropped_records"));
     }
 
     static void assertStats(JsonNode stats, String product, Instant window, Totals totals) {
