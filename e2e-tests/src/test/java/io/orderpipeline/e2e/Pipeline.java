@@ -38,18 +38,27 @@ public final class Pipeline implements AutoCloseable {
     public static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(4);
     private static final List<String> HTTP_SERVICES = List.of("customer-stats", "product-revenue");
 
+    /** One copy of the service jars per test JVM, deleted when it exits. */
+    private static final Path JARS = jarCopies();
+
     private final String runId;
     private final Path runDir;
     private final Path brokerDir;
     private final KafkaBroker broker;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final OutputReader reader;
+    private final List<ServiceProcess> extras = new ArrayList<>();
 
     /**
      * @param test names the log folder
      * @param env  environment added to (or overriding) every service's defaults
      */
     public Pipeline(String test, Map<String, String> env) {
+        this(test, env, ServiceProcess.DEFAULT_JVM_OPTIONS);
+    }
+
+    /** As {@link #Pipeline(String, Map)}, the services' JVMs started with {@code jvmOptions}. */
+    public Pipeline(String test, Map<String, String> env, List<String> jvmOptions) {
         runId = LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + Long.toString(System.nanoTime() % 1296, 36);
         runDir = ServiceProcess.projectRoot().resolve("e2e-tests/target/e2e").resolve(test + "-" + runId);
         try {
@@ -61,14 +70,14 @@ public final class Pipeline implements AutoCloseable {
         broker = KafkaBroker.startOnFreePort(brokerDir);
         try {
             reader = new OutputReader(broker.bootstrapServers());
-            setUp(env);
+            setUp(env, jvmOptions);
         } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
     }
 
-    private void setUp(Map<String, String> env) {
+    private void setUp(Map<String, String> env, List<String> jvmOptions) {
         ContractTopics.create(broker.bootstrapServers(), PARTITIONS);
         createTopics(Topics.SERVICES.stream().map(s -> Topics.deadLetter(applicationId(s))).toList());
         int[] ports = KafkaBroker.freePorts(HTTP_SERVICES.size());
@@ -89,7 +98,7 @@ public final class Pipeline implements AutoCloseable {
             }
             serviceEnv.putAll(env);
             services.put(service, new ServiceProcess(ServiceProcess.projectRoot(), service, serviceEnv,
-                    runDir.resolve(service + ".log")).useCopyOfJarIn(runDir.resolve("jars")));
+                    runDir.resolve(service + ".log"), jvmOptions).useCopyOfJarIn(JARS));
         }
     }
 
@@ -127,6 +136,35 @@ public final class Pipeline implements AutoCloseable {
 
     public Path stateDir(String service) {
         return Path.of(services.get(service).env().get("STATE_DIR"));
+    }
+
+    /**
+     * One more instance of {@code service}: same configuration, its own state dir (so its own
+     * process id and transactional ids) and log. Not started; closed with the pipeline.
+     */
+    public ServiceProcess extraInstance(String service, String name) {
+        ServiceProcess first = services.get(service);
+        Map<String, String> env = new LinkedHashMap<>(first.env());
+        env.put("STATE_DIR", runDir.resolve("state").resolve(name).toString());
+        if (env.containsKey("HTTP_PORT")) {
+            int port = KafkaBroker.freePort();
+            env.put("HTTP_PORT", String.valueOf(port));
+        }
+        ServiceProcess extra = new ServiceProcess(ServiceProcess.projectRoot(), service, env, runDir.resolve(name + ".log"),
+                first.jvmOptions()).useCopyOfJarIn(JARS);
+        extras.add(extra);
+        return extra;
+    }
+
+    /** Changes one environment variable of a service that is not running. */
+    public ServiceProcess replaceEnv(String service, String name, String value) {
+        ServiceProcess old = services.get(service);
+        if (old.isAlive()) {
+            throw new IllegalStateException(service + " is running");
+        }
+        ServiceProcess changed = old.withEnv(name, value);
+        services.put(service, changed);
+        return changed;
     }
 
     /** Starts every service and waits until each is RUNNING. */
@@ -186,13 +224,25 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() {
         services.values().forEach(ServiceProcess::close);
+        extras.forEach(ServiceProcess::close);
         if (reader != null) {
             reader.close();
         }
         broker.close();
         deleteRecursively(brokerDir);
         deleteRecursively(runDir.resolve("state"));
-        deleteRecursively(runDir.resolve("jars"));
+    }
+
+    private static Path jarCopies() {
+        try {
+            Path root = ServiceProcess.projectRoot().resolve("e2e-tests/target/e2e");
+            Files.createDirectories(root);
+            Path dir = Files.createTempDirectory(root, "jars-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static void deleteRecursively(Path dir) {

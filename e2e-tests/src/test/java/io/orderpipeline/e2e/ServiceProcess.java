@@ -65,11 +65,16 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Runs from a copy of the jar in {@code dir} from now on, so that a rebuild of the module while
-     * the test runs (other people build on the same machine) cannot swap classes under a running JVM.
+     * Runs from a copy of the jar in {@code dir} from now on (made now unless {@code dir} already has
+     * one), so that a rebuild of the module while the test runs (other people build on the same
+     * machine) cannot swap classes under a running JVM.
      */
     public synchronized ServiceProcess useCopyOfJarIn(Path dir) {
         Path copy = dir.resolve(jar.getFileName());
+        if (Files.isRegularFile(copy)) {
+            jar = copy;
+            return this;
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 Files.createDirectories(dir);
@@ -105,6 +110,15 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** A new, not started process of the same jar and options with one environment variable changed. */
+    public ServiceProcess withEnv(String name, String value) {
+        Map<String, String> changed = new LinkedHashMap<>(env);
+        changed.put(name, value);
+        ServiceProcess copy = new ServiceProcess(Path.of("."), module, changed, log, jvmOptions);
+        copy.jar = jar;
+        return copy;
+    }
+
     /** The repository root the e2e tests run in (Failsafe sets {@code project.root}). */
     public static Path projectRoot() {
         return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
@@ -112,6 +126,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     public String module() {
         return module;
+    }
+
+    public List<String> jvmOptions() {
+        return jvmOptions;
     }
 
     public Map<String, String> env() {
@@ -213,7 +231,8 @@ public final class ServiceProcess implements AutoCloseable {
         return logSince(logStart);
     }
 
-    private String logSince(long from) {
+    /** What the log holds from byte {@code from} on (see {@link #logPosition()}). */
+    public String logSince(long from) {
         try {
             byte[] all = Files.readAllBytes(log);
             int start = (int) Math.min(from, all.length);

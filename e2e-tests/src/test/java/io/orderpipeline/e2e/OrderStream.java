@@ -1,0 +1,105 @@
+package io.orderpipeline.e2e;
+
+import io.orderpipeline.generator.DataGenerator;
+import io.orderpipeline.generator.GeneratedRecord;
+import io.orderpipeline.generator.GeneratorOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A steady, deterministic stream from the data generator's library (customers, orders, customer
+ * updates and deletions, bad orders), plus now and then an order two hours late in event time,
+ * written with {@link InputWriter}: orders to {@link Expected#revenuePartition} of their product
+ * (bad ones by key), customers by key. The same seed gives the same records.
+ */
+public final class OrderStream {
+
+    /** Event time: one order per 5 s, so an hourly window closes every 720 orders. */
+    public static final double EVENT_RATE = 0.2;
+    private static final long LATE_BY = Duration.ofHours(2).toMillis();
+
+    private final InputWriter in;
+    private final int partitions;
+    private final Iterator<GeneratedRecord> records;
+    private final List<String> products;
+    private final Random random;
+    private final AtomicLong orders = new AtomicLong();
+    private final AtomicLong maxEventTime = new AtomicLong(Long.MIN_VALUE);
+    private long lateIds = 1_000_000_000L;
+
+    public OrderStream(InputWriter in, int partitions, long seed, int customers) {
+        this.in = in;
+        this.partitions = partitions;
+        GeneratorOptions options = GeneratorOptions.defaults(seed)
+                .withCustomers(customers)
+                .withProducts(12)
+                .withBadRatio(0.02)
+                .withCustomerUpdates(0.03)
+                .withStartTime(Instant.parse("2026-11-24T10:00:00Z"))
+                .withEventRate(EVENT_RATE);
+        DataGenerator generator = new DataGenerator(options);
+        this.records = generator.iterator();
+        this.products = generator.products();
+        this.random = new Random(seed);
+    }
+
+    /** Writes the next {@code count} orders (valid or bad) and the customer records between them; does not flush. */
+    public void write(int count) {
+        for (int written = 0; written < count; ) {
+            GeneratedRecord r = records.next();
+            if (r.isOrderSlot()) {
+                written++;
+                orders.incrementAndGet();
+                maxEventTime.accumulateAndGet(r.timestamp(), Math::max);
+                in.send(r.topic(), partitionOf(r.key(), r.value()), r.timestamp(), r.key().getBytes(StandardCharsets.UTF_8), r.value());
+                if (random.nextInt(150) == 0) {
+                    writeLateOrder(r.timestamp() - LATE_BY);
+                }
+            } else {
+                in.send(r.topic(), null, r.timestamp(), r.key().getBytes(StandardCharsets.UTF_8), r.value());
+            }
+        }
+    }
+
+    /** One order per revenue partition at the newest event time so far: moves no window, closes none. */
+    public void writeOnePerPartitionAtLatestTime() {
+        boolean[] done = new boolean[partitions];
+        for (String product : products) {
+            int p = Expected.revenuePartition(product, partitions);
+            if (!done[p]) {
+                done[p] = true;
+                writeOrder(lateIds++, maxEventTime.get(), product);
+            }
+        }
+    }
+
+    private void writeLateOrder(long timestamp) {
+        writeOrder(lateIds++, timestamp, products.get(random.nextInt(products.size())));
+    }
+
+    private void writeOrder(long id, long timestamp, String product) {
+        String value = "{\"order_id\":" + id + ",\"customer_id\":" + (1 + random.nextInt(50)) + ",\"amount\":12.34,\"product\":\""
+                + product + "\",\"status\":\"paid\"}";
+        in.send(Expected.ORDERS, Expected.revenuePartition(product, partitions), timestamp, String.valueOf(id), value);
+    }
+
+    private Integer partitionOf(String key, byte[] value) {
+        var order = Expected.validOrder(value);
+        return order == null ? Math.floorMod(key.hashCode(), partitions)
+                : Expected.revenuePartition(order.get("product").textValue(), partitions);
+    }
+
+    /** Orders written so far (bad ones included, late extras not). */
+    public long orders() {
+        return orders.get();
+    }
+
+    public long maxEventTime() {
+        return maxEventTime.get();
+    }
+}
