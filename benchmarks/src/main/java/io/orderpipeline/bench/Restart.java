@@ -9,6 +9,10 @@ import io.orderpipeline.generator.GeneratedRecord;
 import io.orderpipeline.generator.GeneratorOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +40,8 @@ import org.apache.kafka.common.utils.Utils;
  * killed and started again at once (as a supervisor would), and the harness measures from that
  * restart to the restarted instance's RUNNING and to the moment every partition serves again: one
  * probe order per partition, sent at the restart, has its new running totals visible to a
- * read_committed consumer. The totals also show the state came back exactly (count 2: the
+ * read_committed consumer; and to the restarted instance answering {@code GET /customers/{id}/stats}
+ * with 200 for a customer of every partition. The totals also show the state came back exactly (count 2: the
  * customer's order before the kill plus the probe). Standby replicas 0: one instance; 1: two
  * instances, the survivor holds a standby copy of the killed one's state.
  */
@@ -45,8 +50,13 @@ final class Restart {
     private static final int PARTITIONS = 3;
     private static final Duration TIMEOUT = Duration.ofSeconds(240);
 
+    /**
+     * Seconds from the restart. {@code queryableSeconds}: the restarted instance answers
+     * {@code GET /customers/{id}/stats} with 200 for a customer of every partition;
+     * {@code survivorQueryableSeconds} the same on the instance that was not killed (NaN with one instance).
+     */
     record Result(int standbys, int instances, int customers, double toRunningSeconds, double toServingSeconds,
-            List<Double> probeSeconds, boolean exact, String detail) {
+            List<Double> probeSeconds, double queryableSeconds, double survivorQueryableSeconds, boolean exact, String detail) {
     }
 
     private final Bench bench;
@@ -106,17 +116,39 @@ final class Restart {
             procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted", envs.get(victim)));
             sendProbes(producer, probes);
             Proc.Line running = procs.get(victim).awaitRunning(TIMEOUT);
-            Map<Long, Long> served = totals.awaitAll(probes, 2, restart + TIMEOUT.toNanos(), procs);
-            List<Double> probeSeconds = probes.stream().map(c -> (served.get(c) - restart) / 1e9).toList();
+            Map<Long, Long> served = null;
+            Map<Integer, Long> queryable = new HashMap<>();
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            while (served == null || queryable.size() < instances) {
+                if (System.nanoTime() - restart > TIMEOUT.toNanos()) {
+                    throw new IllegalStateException(appId + ": not serving " + TIMEOUT + " after the restart; probes "
+                            + totals.counts(probes) + ", queryable instances " + queryable.keySet());
+                }
+                procs.forEach(Proc::requireAlive);
+                if (served == null && totals.seenAll(probes, 2)) {
+                    served = totals.arrivals(probes);
+                }
+                for (int i = 0; i < instances; i++) {
+                    if (!queryable.containsKey(i) && answersAll(client, Bench.httpPort(envs.get(i)), probes)) {
+                        queryable.put(i, System.nanoTime());
+                    }
+                }
+                Throughput.sleep(Duration.ofMillis(20));
+            }
+            Map<Long, Long> arrived = served;
+            List<Double> probeSeconds = probes.stream().map(c -> (arrived.get(c) - restart) / 1e9).toList();
             double toServing = probeSeconds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
             Map<Long, Long> counts = totals.counts(probes);
             boolean exact = counts.values().stream().allMatch(c -> c == 2);
             String detail = "killed instance " + victim + " of " + instances + "; probe counts " + counts;
+            int survivor = instances == 1 ? -1 : 1 - victim;
             Result result = new Result(standbys, instances, customers, (running.nanos() - restart) / 1e9, toServing,
-                    probeSeconds, exact, detail);
-            System.out.printf("  customer-stats standby %d: restarted instance RUNNING after %.1f s, all partitions serving"
-                    + " after %.1f s (per partition %s); state %s%n", standbys, result.toRunningSeconds(), toServing,
-                    format(probeSeconds), exact ? "exact" : "WRONG: " + counts);
+                    probeSeconds, (queryable.get(victim) - restart) / 1e9,
+                    survivor < 0 ? Double.NaN : (queryable.get(survivor) - restart) / 1e9, exact, detail);
+            System.out.printf("  customer-stats standby %d: restarted instance RUNNING after %.1f s, queryable after %.1f s%s;"
+                    + " all partitions serving after %.1f s (per partition %s); state %s%n", standbys, result.toRunningSeconds(),
+                    result.queryableSeconds(), survivor < 0 ? "" : String.format(" (the survivor: %.1f s)", result.survivorQueryableSeconds()),
+                    toServing, format(probeSeconds), exact ? "exact" : "WRONG: " + counts);
             return result;
         } finally {
             for (Proc proc : procs) {
@@ -206,6 +238,26 @@ final class Restart {
         producer.flush();
     }
 
+    /** Whether the instance on {@code port} answers 200 for every customer (from any partition). */
+    private static boolean answersAll(HttpClient client, int port, List<Long> customers) {
+        for (long customer : customers) {
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/customers/" + customer + "/stats"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() != 200) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return true;
+    }
+
     private KafkaProducer<String, String> producer() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.bootstrap());
@@ -266,15 +318,8 @@ final class Restart {
             return customers.stream().allMatch(c -> latest.containsKey(c) && latest.get(c)[0] >= count);
         }
 
-        /** Waits until every customer's count is at least {@code count}; returns when each got there. */
-        Map<Long, Long> awaitAll(List<Long> customers, long count, long deadlineNanos, List<Proc> procs) {
-            while (!seenAll(customers, count)) {
-                if (System.nanoTime() > deadlineNanos) {
-                    throw new IllegalStateException("probes not answered in time: " + counts(customers));
-                }
-                procs.forEach(Proc::requireAlive);
-                Throughput.sleep(Duration.ofMillis(20));
-            }
+        /** When each customer's latest totals arrived. */
+        Map<Long, Long> arrivals(List<Long> customers) {
             Map<Long, Long> arrived = new HashMap<>();
             customers.forEach(c -> arrived.put(c, latest.get(c)[1]));
             return arrived;
