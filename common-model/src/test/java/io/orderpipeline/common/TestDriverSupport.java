@@ -1,5 +1,7 @@
 package io.orderpipeline.common;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 
 /** Builds a {@link TopologyTestDriver} with a service's real configuration, and raw-bytes topics for bad input. */
 public final class TestDriverSupport {
@@ -64,6 +67,20 @@ public final class TestDriverSupport {
     /** Raw bytes out of a topic: the dead-letter topic, say. */
     public static TestOutputTopic<byte[], byte[]> rawOutput(TopologyTestDriver driver, String topic) {
         return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Checks a dead-letter record: the bad record's key and value bytes unchanged, headers naming
+     * where it came from (partition 0 in a test driver) and an error message starting with {@code error}.
+     */
+    public static void assertDeadLetter(TestRecord<byte[], byte[]> dead, String what, byte[] key, byte[] value,
+                                        String topic, long offset, String error) {
+        assertThat(dead.key()).as(what).isEqualTo(key);
+        assertThat(dead.value()).as(what).isEqualTo(value);
+        assertThat(header(dead.headers(), "__streams.errors.topic")).as(what).isEqualTo(topic);
+        assertThat(header(dead.headers(), "__streams.errors.partition")).as(what).isEqualTo("0");
+        assertThat(header(dead.headers(), "__streams.errors.offset")).as(what).isEqualTo(String.valueOf(offset));
+        assertThat(header(dead.headers(), "__streams.errors.message")).as(what).startsWith(error);
     }
 
     public static String header(Iterable<Header> headers, String key) {

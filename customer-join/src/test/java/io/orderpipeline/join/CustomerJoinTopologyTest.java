@@ -2,6 +2,7 @@ package io.orderpipeline.join;
 
 import static io.orderpipeline.common.CustomerEnrichedOrder.UNKNOWN;
 import static io.orderpipeline.common.TestDriverSupport.BASE;
+import static io.orderpipeline.common.TestDriverSupport.assertDeadLetter;
 import static io.orderpipeline.common.TestDriverSupport.header;
 import static io.orderpipeline.common.TestDriverSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -329,12 +330,7 @@ class CustomerJoinTopologyTest {
             order(offset, 42, 10);
 
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-            assertThat(dead.key()).as(what).isEqualTo(key);
-            assertThat(dead.value()).as(what).isEqualTo(bad.getValue());
-            assertThat(header(dead.headers(), "__streams.errors.topic")).as(what).isEqualTo("orders");
-            assertThat(header(dead.headers(), "__streams.errors.partition")).as(what).isEqualTo("0");
-            assertThat(header(dead.headers(), "__streams.errors.offset")).as(what).isEqualTo(String.valueOf(offset * 2));
-            assertThat(header(dead.headers(), "__streams.errors.message")).as(what).startsWith("Invalid Order");
+            assertDeadLetter(dead, what, key, bad.getValue(), "orders", offset * 2, "Invalid Order");
             assertThat(next()).as(what).isEqualTo(tuple(offset, "Ada Lovelace", "enterprise", "GB"));
             offset++;
         }

@@ -1,5 +1,6 @@
 package io.orderpipeline.stats;
 
+import static io.orderpipeline.common.TestDriverSupport.assertDeadLetter;
 import static io.orderpipeline.common.TestDriverSupport.header;
 import static io.orderpipeline.common.TestDriverSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -198,12 +199,7 @@ class CustomerStatsTopologyTest {
             pipe(offset, 42, "1.50");
 
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-            assertThat(dead.key()).as(bad.getKey()).isEqualTo(key);
-            assertThat(dead.value()).as(bad.getKey()).isEqualTo(bad.getValue());
-            assertThat(header(dead.headers(), "__streams.errors.topic")).as(bad.getKey()).isEqualTo("orders");
-            assertThat(header(dead.headers(), "__streams.errors.offset")).as(bad.getKey()).isEqualTo(String.valueOf(offset * 2));
-            assertThat(header(dead.headers(), "__streams.errors.partition")).as(bad.getKey()).isEqualTo("0");
-            assertThat(header(dead.headers(), "__streams.errors.message")).as(bad.getKey()).startsWith("Invalid Order");
+            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, "Invalid Order");
             offset++;
             assertThat(stats.readKeyValue()).as(bad.getKey()).isEqualTo(KeyValue.pair("42",
                     new CustomerStats(42, offset, new BigDecimal("1.50").multiply(BigDecimal.valueOf(offset)))));

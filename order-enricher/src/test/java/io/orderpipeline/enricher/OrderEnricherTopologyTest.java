@@ -1,5 +1,6 @@
 package io.orderpipeline.enricher;
 
+import static io.orderpipeline.common.TestDriverSupport.assertDeadLetter;
 import static io.orderpipeline.common.TestDriverSupport.header;
 import static io.orderpipeline.common.TestDriverSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,12 +110,7 @@ class OrderEnricherTopologyTest {
             orders.pipeInput("good-" + offset, order(offset, "50"));
 
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-            assertThat(dead.key()).as(bad.getKey()).isEqualTo(key);
-            assertThat(dead.value()).as(bad.getKey()).isEqualTo(bad.getValue());
-            assertThat(header(dead.headers(), "__streams.errors.topic")).as(bad.getKey()).isEqualTo("orders");
-            assertThat(header(dead.headers(), "__streams.errors.offset")).as(bad.getKey()).isEqualTo(String.valueOf(offset * 2));
-            assertThat(header(dead.headers(), "__streams.errors.partition")).as(bad.getKey()).isEqualTo("0");
-            assertThat(header(dead.headers(), "__streams.errors.message")).as(bad.getKey()).startsWith("Invalid Order");
+            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, "Invalid Order");
             TestRecord<String, EnrichedOrder> good = enriched.readRecord();
             assertThat(good.key()).as(bad.getKey()).isEqualTo("good-" + offset);
             assertThat(good.value().amountTier()).as(bad.getKey()).isEqualTo("standard");

@@ -1,5 +1,6 @@
 package io.orderpipeline.filter;
 
+import static io.orderpipeline.common.TestDriverSupport.assertDeadLetter;
 import static io.orderpipeline.common.TestDriverSupport.header;
 import static io.orderpipeline.common.TestDriverSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,12 +94,7 @@ class OrderFilterTopologyTest {
             orders.pipeInput("good-" + offset, order(offset, "150"));
 
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-            assertThat(dead.key()).as(bad.getKey()).isEqualTo(key);
-            assertThat(dead.value()).as(bad.getKey()).isEqualTo(bad.getValue());
-            assertThat(header(dead.headers(), "__streams.errors.topic")).as(bad.getKey()).isEqualTo("orders");
-            assertThat(header(dead.headers(), "__streams.errors.offset")).as(bad.getKey()).isEqualTo(String.valueOf(offset * 2));
-            assertThat(header(dead.headers(), "__streams.errors.partition")).as(bad.getKey()).isEqualTo("0");
-            assertThat(header(dead.headers(), "__streams.errors.message")).as(bad.getKey()).startsWith("Invalid Order");
+            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, "Invalid Order");
             assertThat(highValue.readRecord().key()).as(bad.getKey()).isEqualTo("good-" + offset);
             offset++;
         }

@@ -1,5 +1,6 @@
 package io.orderpipeline.revenue;
 
+import static io.orderpipeline.common.TestDriverSupport.assertDeadLetter;
 import static io.orderpipeline.common.TestDriverSupport.header;
 import static io.orderpipeline.common.TestDriverSupport.utf8;
 import static io.orderpipeline.revenue.ProductRevenueTopology.STORE;
@@ -266,12 +267,7 @@ class ProductRevenueTopologyTest {
             orders.pipeInput("good-" + offset, new Order(offset, 42, new BigDecimal("1.50"), "keyboard", "paid"), at("10:15"));
 
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-            assertThat(dead.key()).as(bad.getKey()).isEqualTo(key);
-            assertThat(dead.value()).as(bad.getKey()).isEqualTo(bad.getValue());
-            assertThat(header(dead.headers(), "__streams.errors.topic")).as(bad.getKey()).isEqualTo("orders");
-            assertThat(header(dead.headers(), "__streams.errors.offset")).as(bad.getKey()).isEqualTo(String.valueOf(offset * 2));
-            assertThat(header(dead.headers(), "__streams.errors.partition")).as(bad.getKey()).isEqualTo("0");
-            assertThat(header(dead.headers(), "__streams.errors.message")).as(bad.getKey()).startsWith("Invalid Order");
+            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, "Invalid Order");
             assertThat(stored("keyboard", at("10:00")).orders()).as(bad.getKey()).isEqualTo(offset + 1);
             offset++;
         }
