@@ -68,7 +68,7 @@ import org.yaml.snakeyaml.Yaml;
  * the state directory swapped for local ones) reaches RUNNING and processes an order, the topics
  * service creates exactly the contract's topics, and the demo generator's command line works.
  *
- * <p>The file is read with SnakeYAML (which jackson-dataformat-yaml brings): it resolves the
+ * <p>The file is read with SnakeYAML: it resolves the
  * anchors and {@code <<} merge keys the compose file uses, which Jackson's YAML tree does not.
  */
 class ComposeEnvironmentIT {
