@@ -29,10 +29,19 @@ public final class KnownDataSet {
 
     /** Writes the whole data set (customers first, then orders) and flushes. */
     public static void write(InputWriter in, int partitions) {
-        KnownDataSet data = new KnownDataSet(partitions);
-        data.customers(in);
+        writeCustomers(in, partitions);
+        writeOrders(in, partitions);
+    }
+
+    /** Writes the customers part and flushes. */
+    public static void writeCustomers(InputWriter in, int partitions) {
+        new KnownDataSet(partitions).customers(in);
         in.flush();
-        data.orders(in);
+    }
+
+    /** Writes the orders part (valid and bad) and flushes. */
+    public static void writeOrders(InputWriter in, int partitions) {
+        new KnownDataSet(partitions).orders(in);
         in.flush();
     }
 

@@ -78,6 +78,34 @@ public final class OrderStream {
         }
     }
 
+    /**
+     * For up to {@code max} customers that have had two valid versions, one order timed just before
+     * the second: joined as of its time it must get the first version (from the store's history).
+     * Returns how many were written.
+     */
+    public int writeOrdersBetweenCustomerVersions(List<InputRecord> customers, int max) {
+        java.util.Map<String, java.util.TreeSet<Long>> versions = new java.util.TreeMap<>();
+        for (InputRecord c : customers) {
+            if (c.value() != null && Expected.validCustomer(c.value()) != null) {
+                versions.computeIfAbsent(c.keyString(), k -> new java.util.TreeSet<>()).add(c.timestamp());
+            }
+        }
+        int written = 0;
+        for (var e : versions.entrySet()) {
+            if (written == max || e.getValue().size() < 2) {
+                continue;
+            }
+            long second = e.getValue().higher(e.getValue().first());
+            String product = products.get(written % products.size());
+            long id = lateIds++;
+            String value = "{\"order_id\":" + id + ",\"customer_id\":" + e.getKey() + ",\"amount\":1.00,\"product\":\""
+                    + product + "\",\"status\":\"paid\"}";
+            in.send(Expected.ORDERS, Expected.revenuePartition(product, partitions), second - 1000, String.valueOf(id), value);
+            written++;
+        }
+        return written;
+    }
+
     private void writeLateOrder(long timestamp) {
         writeOrder(lateIds++, timestamp, products.get(random.nextInt(products.size())));
     }

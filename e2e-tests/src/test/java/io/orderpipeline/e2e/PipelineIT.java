@@ -22,12 +22,15 @@ class PipelineIT {
     void everyOutputIsExactlyWhatTheInputImplies() {
         try (Pipeline pipeline = new Pipeline("PipelineIT", Map.of());
                 InputWriter input = new InputWriter(pipeline.bootstrapServers())) {
-            KnownDataSet.write(input, Pipeline.PARTITIONS);
+            pipeline.startAll();
+            // the customers first, as reference data is: the join must use them as of each order's time
+            KnownDataSet.writeCustomers(input, Pipeline.PARTITIONS);
+            pipeline.awaitConsumed(Pipeline.DRAIN_TIMEOUT);
+            // then every order in one burst
+            KnownDataSet.writeOrders(input, Pipeline.PARTITIONS);
             Expected expected = Expected.from(input.written(Expected.ORDERS), input.written(Expected.CUSTOMERS), RULES);
             System.out.println("Data set coverage: " + expected.coverage());
             assertCovers(expected);
-
-            pipeline.startAll();
             pipeline.awaitConsumed(Pipeline.DRAIN_TIMEOUT);
 
             List<Expected.Result> results = expected.checkAll(pipeline.reader(), pipeline::deadLetterTopic);
