@@ -31,6 +31,9 @@ final class HttpBench {
         }
     }
 
+    /** Keep-alive connections of the load client: enough for 500 requests/s with answers up to ~30 ms on time. */
+    static final int CONNECTIONS = 16;
+
     private final Bench bench;
 
     HttpBench(Bench bench) {
@@ -53,7 +56,8 @@ final class HttpBench {
             awaitAnswer(client, service, base + "/health/ready", body -> true);
             awaitAnswer(client, service, base + "/stats/" + products.get(0), body -> !body.contains("\"hourly_revenue\":0,"));
             List<String> args = new ArrayList<>(List.of(base, String.valueOf(bench.options.httpRate),
-                    String.valueOf(bench.options.warmupSeconds), String.valueOf(bench.options.measureSeconds)));
+                    String.valueOf(bench.options.warmupSeconds), String.valueOf(bench.options.measureSeconds),
+                    String.valueOf(CONNECTIONS)));
             args.addAll(products);
             Proc load = bench.startMain(HttpLoad.class, appId + "-load", List.of("-Xmx256m"), args.toArray(String[]::new));
             try {

@@ -183,8 +183,9 @@ final class Report {
             md.append(httpNote == null ? "Not measured in this run.\n\n" : httpNote + "\n\n");
             return;
         }
-        md.append("Open loop from a second JVM (java.net.http), random product each request; latency from the instant each request\n"
-                + "was due (coordinated omission corrected), and for comparison from its actual send; orders flowing meanwhile.\n\n");
+        md.append("Open loop from a second JVM (`HttpLoad`, wrk2-style: " + HttpBench.CONNECTIONS + " keep-alive connections, request n due at\n"
+                + "start + n/rate), a random product each request, orders flowing into the store meanwhile. Latency from the instant each\n"
+                + "request was due (a stall counts for every request it delays: coordinated omission corrected), and from its actual send.\n\n");
         md.append("| requests/s | orders/s meanwhile | p50 ms | p99 ms | p99.9 ms | max ms | p50 / p99 / max from send ms | 200 | not 200 | failed | × plain copy |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|\n");
         md.append(String.format(Locale.ROOT, "| %.0f | %,.0f | %.2f | %.2f | %.2f | %.1f | %.2f / %.2f / %.1f | %d | %d | %d | n/a (no Kafka path) |%n%n",
