@@ -123,6 +123,7 @@ class CrashIT {
             Expected expected = Expected.from(input.written(Expected.ORDERS), input.written(Expected.CUSTOMERS), PipelineIT.RULES);
             System.out.println("Coverage: " + expected.coverage());
             PipelineIT.assertNoOpenTransactions(pipeline);
+            PipelineIT.printDeadLetterVisibility(pipeline);
             List<Expected.Result> results = expected.checkAll(pipeline.reader(), pipeline::deadLetterTopic);
             results.forEach(System.out::println);
             assertThat(results).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());

@@ -43,9 +43,13 @@ public final class OutputReader implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
+        return consumer(IsolationLevel.READ_COMMITTED);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(IsolationLevel isolation) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
@@ -54,7 +58,12 @@ public final class OutputReader implements AutoCloseable {
 
     /** Every committed record of {@code topic}, in partition then offset order. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        return readAll(topic, IsolationLevel.READ_COMMITTED);
+    }
+
+    /** Every record of {@code topic} a consumer with {@code isolation} sees (read_uncommitted: aborted ones too). */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, IsolationLevel isolation) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(isolation)) {
             List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

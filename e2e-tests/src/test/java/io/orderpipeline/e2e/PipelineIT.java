@@ -3,6 +3,7 @@ package io.orderpipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.common.Topics;
+import org.apache.kafka.common.IsolationLevel;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,14 +54,20 @@ class PipelineIT {
         }
     }
 
-    /** Under exactly_once_v2, are the dead letters committed? Compares read_committed with the log end. */
+    /**
+     * Under exactly_once_v2, are the dead letters written in the transaction and committed? Compares
+     * what read_committed and read_uncommitted consumers see with the log end (which counts the
+     * transaction markers too).
+     */
     static void printDeadLetterVisibility(Pipeline pipeline) {
         for (String service : Topics.SERVICES) {
             String topic = pipeline.deadLetterTopic(service);
             long committed = pipeline.reader().readAll(topic).size();
+            long uncommitted = pipeline.reader().readAll(topic, IsolationLevel.READ_UNCOMMITTED).size();
             long logEnd = pipeline.reader().logEndOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
-            System.out.println(topic + ": " + committed + " records visible to read_committed; log end offsets sum "
-                    + logEnd + "; open transactions " + pipeline.reader().openTransactions(topic));
+            System.out.println(topic + ": " + committed + " records visible to read_committed, " + uncommitted
+                    + " to read_uncommitted; log end offsets sum " + logEnd + "; open transactions "
+                    + pipeline.reader().openTransactions(topic));
         }
     }
 
