@@ -18,6 +18,8 @@ final class Bench {
     final Path benchJar;
     final String runId;
     Preload.Result preload;
+    /** The broker's process, for its CPU time. */
+    Proc broker;
     private final AtomicInteger sequence = new AtomicInteger();
 
     Bench(Options options, Cluster cluster, Path workDir, Path logDir, Path benchJar, String runId) {

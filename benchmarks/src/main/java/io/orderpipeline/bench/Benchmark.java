@@ -63,6 +63,7 @@ public final class Benchmark {
             try (Cluster cluster = new Cluster(bootstrap)) {
                 cluster.createTopics(List.of(COPY_TOPIC, TX_TOPIC), 3);
                 Bench bench = new Bench(options, cluster, workDir, logDir, benchJar, Long.toString(System.currentTimeMillis() % 100_000, 36));
+                bench.broker = broker;
                 run(bench, report);
             }
         } finally {
@@ -99,6 +100,8 @@ public final class Benchmark {
                     for (String guarantee : o.guarantees) {
                         attempt(report, service + " " + guarantee + " " + commit, () -> report.throughput.add(
                                 t.service(service, guarantee, commit)));
+                        o.variants.forEach((name, env) -> attempt(report, service + " [" + name + "] " + guarantee + " " + commit,
+                                () -> report.throughput.add(t.service(service, guarantee, commit, name, env))));
                     }
                 }
             }

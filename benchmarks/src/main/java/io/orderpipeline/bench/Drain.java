@@ -35,10 +35,37 @@ final class Drain {
      */
     static long await(Cluster cluster, List<Proc> procs, String group, Map<TopicPartition, Long> inputEnds,
             List<TopicPartition> repartition, boolean eos, long deadlineNanos) {
+        return await(cluster, procs, group, inputEnds, repartition, eos, deadlineNanos, null, 1, () -> { }).doneNanos();
+    }
+
+    /**
+     * When the drain was done, and when the committed offsets of {@code marked} (a topic of the
+     * input) first covered {@code markFraction} of it, with how many of its records that was.
+     */
+    record Drained(long markNanos, long markRecords, long doneNanos) {
+    }
+
+    /** {@link #await} that also notes (and calls {@code atMark} at) the first poll covering {@code markFraction} of {@code marked}. */
+    static Drained await(Cluster cluster, List<Proc> procs, String group, Map<TopicPartition, Long> inputEnds,
+            List<TopicPartition> repartition, boolean eos, long deadlineNanos, String marked, double markFraction,
+            Runnable atMark) {
+        long total = inputEnds.entrySet().stream().filter(e -> e.getKey().topic().equals(marked)).mapToLong(Map.Entry::getValue).sum();
+        long markNanos = -1;
+        long markRecords = 0;
         while (System.nanoTime() < deadlineNanos) {
             procs.forEach(Proc::requireAlive);
-            if (reached(cluster.committed(group), inputEnds, 0) && repartitionDrained(cluster, group, repartition, eos)) {
-                return System.nanoTime();
+            Map<TopicPartition, Long> committed = cluster.committed(group);
+            if (markNanos < 0 && marked != null) {
+                long done = inputEnds.keySet().stream().filter(tp -> tp.topic().equals(marked))
+                        .mapToLong(tp -> Math.min(committed.getOrDefault(tp, 0L), inputEnds.get(tp))).sum();
+                if (done >= markFraction * total) {
+                    markNanos = System.nanoTime();
+                    markRecords = done;
+                    atMark.run();
+                }
+            }
+            if (reached(committed, inputEnds, 0) && repartitionDrained(cluster, group, repartition, eos)) {
+                return new Drained(markNanos, markRecords, System.nanoTime());
             }
             Throughput.sleep(POLL);
         }

@@ -19,7 +19,7 @@ final class Options {
 
     static final String USAGE = """
             usage: benchmarks/run [options]            (java -jar benchmarks/target/benchmarks.jar [options])
-              --quick                   small data and short phases (about 3-4 minutes instead of 10-15)
+              --quick                   small data, one commit interval, short phases (about 6 minutes instead of 20)
               --orders N                orders preloaded into `orders` (default 200000; quick 40000)
               --customers N             distinct customers in those orders (default 10000)
               --products N              distinct products (default 30)
@@ -27,13 +27,16 @@ final class Options {
               --services a,b,...        services to measure (default: all five)
               --only p,q,...            phases: throughput (with the two ceilings), latency, http, restart (default: all)
               --guarantees g,h          processing guarantees (default exactly_once_v2,at_least_once)
-              --commit-intervals a,b    commit.interval.ms values (default 100,1000)
+              --commit-intervals a,b    commit.interval.ms values (default 100,1000; quick 100); the first is "the default"
               --latency-rate N          orders/s for the latency and HTTP phases (default: half the slowest
                                         service's exactly-once throughput at the first commit interval; 2000 without it)
-              --warmup S / --measure S  latency phase seconds (default 10/20; quick 5/10)
+              --warmup S / --measure S  latency and HTTP phase seconds (default 10/20; quick 5/8)
               --http-rate N             HTTP requests/s (default 500)
               --env KEY=VALUE           extra environment for every service process (repeatable), e.g.
                                         --env KAFKA_PRODUCER_LINGER_MS=5 to try a tuning
+              --variant NAME:K=V[,K=V]  a tuning variant (repeatable): in the throughput phase every service run is
+                                        repeated with this extra environment, right after the baseline run, e.g.
+                                        --variant batch128k:KAFKA_PRODUCER_BATCH_SIZE=131072
               --label TEXT              a note printed with the results (what this run tries)
               --results FILE            markdown results file (default: benchmarks/RESULTS.md for a run without
                                         options, else benchmarks/target/results.md)
@@ -48,12 +51,14 @@ final class Options {
     List<String> services = Topics.SERVICES;
     Set<String> phases = Set.copyOf(PHASES);
     List<String> guarantees = List.of(EOS, ALOS);
-    List<Long> commitIntervals = List.of(100L, 1000L);
+    List<Long> commitIntervals;
     double latencyRate = -1;
     int warmupSeconds = -1;
     int measureSeconds = -1;
     int httpRate = 500;
     Map<String, String> env = new LinkedHashMap<>();
+    /** Tuning variants measured next to the baseline in the throughput phase: name to extra environment. */
+    Map<String, Map<String, String>> variants = new LinkedHashMap<>();
     String label = "";
     Path results;
     Path repo = Path.of(".");
@@ -105,6 +110,21 @@ final class Options {
                     }
                     o.env.put(value.substring(0, eq), value.substring(eq + 1));
                 }
+                case "--variant" -> {
+                    int colon = value.indexOf(':');
+                    if (colon <= 0) {
+                        throw new IllegalArgumentException("--variant wants NAME:KEY=VALUE[,KEY=VALUE...], got " + value);
+                    }
+                    Map<String, String> variantEnv = new LinkedHashMap<>();
+                    for (String pair : list(value.substring(colon + 1))) {
+                        int eq = pair.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("--variant: not KEY=VALUE: " + pair);
+                        }
+                        variantEnv.put(pair.substring(0, eq), pair.substring(eq + 1));
+                    }
+                    o.variants.put(value.substring(0, colon), variantEnv);
+                }
                 case "--label" -> o.label = value;
                 case "--results" -> o.results = Path.of(value);
                 case "--repo" -> o.repo = Path.of(value);
@@ -114,6 +134,9 @@ final class Options {
         if (o.results == null) {
             // only a full run with the defaults replaces the committed results
             o.results = o.args.isEmpty() ? o.repo.resolve("benchmarks/RESULTS.md") : o.repo.resolve("benchmarks/target/results.md");
+        }
+        if (o.commitIntervals == null) {
+            o.commitIntervals = o.quick ? List.of(100L) : List.of(100L, 1000L);
         }
         if (o.orders < 0) {
             o.orders = o.quick ? 40_000 : 200_000;
@@ -125,7 +148,7 @@ final class Options {
             o.warmupSeconds = o.quick ? 5 : 10;
         }
         if (o.measureSeconds < 0) {
-            o.measureSeconds = o.quick ? 10 : 20;
+            o.measureSeconds = o.quick ? 8 : 20;
         }
         return o;
     }

@@ -112,6 +112,23 @@ final class Proc implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * CPU time (user + system) this process has used so far, in seconds, from /proc; NaN where
+     * that is not readable (not Linux, or the process is gone).
+     */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** USER_HZ: the unit of the CPU times in /proc/<pid>/stat (100 on every Linux this runs on). */
+    private static final int CLOCK_TICKS = 100;
+
     boolean isAlive() {
         return process.isAlive();
     }

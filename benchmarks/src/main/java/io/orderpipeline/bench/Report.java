@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 /** Collects every figure of a run and writes it as markdown tables, each figure with its ratio to the plain copy. */
@@ -56,24 +57,30 @@ final class Report {
      * right after it (the load of a shared machine drifts), or of every copy for a copy itself.
      */
     double reference(Throughput.Result r) {
+        return reference(r, Throughput.Result::perSecond);
+    }
+
+    /** {@link #reference(Throughput.Result)} of one figure of the results. */
+    double reference(Throughput.Result r, ToDoubleFunction<Throughput.Result> figure) {
         int at = throughput.indexOf(r);
+        double allCopies = throughput.stream().filter(Report::isCopy).mapToDouble(figure).average().orElse(Double.NaN);
         if (isCopy(r) || at < 0) {
-            return copyThroughput().orElse(Double.NaN);
+            return allCopies;
         }
         List<Double> around = new ArrayList<>();
         for (int i = at - 1; i >= 0; i--) {
             if (isCopy(throughput.get(i))) {
-                around.add(throughput.get(i).perSecond());
+                around.add(figure.applyAsDouble(throughput.get(i)));
                 break;
             }
         }
         for (int i = at + 1; i < throughput.size(); i++) {
             if (isCopy(throughput.get(i))) {
-                around.add(throughput.get(i).perSecond());
+                around.add(figure.applyAsDouble(throughput.get(i)));
                 break;
             }
         }
-        return around.isEmpty() ? copyThroughput().orElse(Double.NaN)
+        return around.isEmpty() ? allCopies
                 : around.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
 
@@ -95,6 +102,8 @@ final class Report {
         if (!options.env.isEmpty()) {
             md.append("Extra service environment: `").append(options.env).append("`.\n");
         }
+        options.variants.forEach((name, env) -> md.append("Variant `").append(name).append("`: the service with `").append(env)
+                .append("` (throughput phase, right after its baseline run).\n"));
         md.append("How to read it: `benchmarks/README.md`. Ratios are to the plain kafka-clients copy of this same run,\n"
                 + "so they hold on a noisy machine; the absolute figures do not.\n\n");
         machine(md);
@@ -141,11 +150,18 @@ final class Report {
         }
         md.append("## Throughput: draining the preloaded input\n\n");
         md.append("\"× plain copy\": to the mean of the plain copies run right before and after it (for a copy: to the mean of all copies).\n\n");
-        md.append("| subject | guarantee | commit.interval.ms | records/s | × plain copy | drain s | start to RUNNING s |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|\n");
+        md.append(String.format(Locale.ROOT, "records/s: every order from RUNNING until the committed offsets cover the input. Steady: from the\n"
+                + "moment %.0f%% of the orders are committed (after the JIT warm-up of a fresh JVM) to the end. CPU: milliseconds of CPU\n"
+                + "time (user + system) per 1000 records in the steady part, of the subject's JVM and of the broker's JVM: less sensitive\n"
+                + "to the other load on the machine than records/s.%n%n", Throughput.STEADY_FROM * 100));
+        md.append("| subject | guarantee | commit.interval.ms | records/s | × plain copy | steady records/s | steady × plain copy |"
+                + " drain s | start to RUNNING s | CPU ms/1k: subject | CPU ms/1k: broker |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Throughput.Result r : throughput) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %.1f | %.1f |%n", r.subject(), r.guarantee(),
-                    r.commitIntervalMs(), r.perSecond(), r.perSecond() / reference(r), r.seconds(), r.startupSeconds()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %,.0f | %.2f | %.1f | %.1f | %.0f | %.0f |%n",
+                    r.subject(), r.guarantee(), r.commitIntervalMs(), r.perSecond(), r.perSecond() / reference(r),
+                    r.steadyPerSecond(), r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond),
+                    r.seconds(), r.startupSeconds(), r.cpuMsPerThousand(), r.brokerCpuMsPerThousand()));
         }
         OptionalDouble min = throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).min();
         OptionalDouble max = throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).max();

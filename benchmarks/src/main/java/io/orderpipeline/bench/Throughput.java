@@ -15,13 +15,25 @@ final class Throughput {
 
 
     /** One measured drain. */
+    /**
+     * @param seconds                from RUNNING until the input is drained
+     * @param steadyPerSecond        records/s of the steady part (from {@value #STEADY_FROM} of the input committed)
+     * @param cpuMsPerThousand       CPU time the subject's process used per 1000 records in the steady part
+     * @param brokerCpuMsPerThousand the same for the broker's process
+     */
     record Result(String subject, String guarantee, long commitIntervalMs, long records, double seconds,
-            double startupSeconds) {
+            double startupSeconds, double steadyPerSecond, double cpuMsPerThousand, double brokerCpuMsPerThousand) {
 
         double perSecond() {
             return records / seconds;
         }
     }
+
+    /**
+     * The steady part of a drain starts once the committed offsets cover this share of the orders:
+     * the first part of a fresh JVM's work is mostly JIT compilation and fetching metadata.
+     */
+    static final double STEADY_FROM = 0.2;
 
     private final Bench bench;
 
@@ -31,11 +43,18 @@ final class Throughput {
 
     /** A service from its jar, with a fresh application id, draining the preloaded input. */
     Result service(String service, String guarantee, long commitIntervalMs) {
+        return service(service, guarantee, commitIntervalMs, null, Map.of());
+    }
+
+    /** {@link #service(String, String, long)} with a tuning variant's extra environment (variant null: the baseline). */
+    Result service(String service, String guarantee, long commitIntervalMs, String variant, Map<String, String> variantEnv) {
         String appId = bench.newAppId(service + "-" + shortName(guarantee) + "-" + commitIntervalMs);
         Map<String, String> env = bench.serviceEnv(appId, guarantee, commitIntervalMs);
+        env.putAll(variantEnv);
         Proc proc = bench.startService(service, appId, env);
         try {
-            return drain(proc, service, appId, guarantee, commitIntervalMs, inputs(service), true);
+            return drain(proc, variant == null ? service : service + " [" + variant + "]", appId, guarantee, commitIntervalMs,
+                    inputs(service), true);
         } finally {
             proc.stop(Duration.ofSeconds(40));
             bench.cluster.deleteAppTopics(appId);
@@ -68,13 +87,25 @@ final class Throughput {
         Duration timeout = Duration.ofSeconds(60 + bench.preload.orders() / 500);
         Proc.Line running = proc.awaitRunning(Duration.ofSeconds(120));
         List<TopicPartition> repartition = streamsApp ? Drain.repartitionPartitions(bench.cluster, group) : List.of();
-        long done = Drain.await(bench.cluster, List.of(proc), group, inputEnds, repartition, guarantee.equals(Options.EOS),
-                running.nanos() + timeout.toNanos());
-        double seconds = (done - running.nanos()) / 1e9;
+        double[] cpuAtMark = new double[2];
+        Drain.Drained drained = Drain.await(bench.cluster, List.of(proc), group, inputEnds, repartition,
+                guarantee.equals(Options.EOS), running.nanos() + timeout.toNanos(), "orders", STEADY_FROM, () -> {
+                    cpuAtMark[0] = proc.cpuSeconds();
+                    cpuAtMark[1] = bench.broker.cpuSeconds();
+                });
+        double cpu = proc.cpuSeconds() - cpuAtMark[0];
+        double brokerCpu = bench.broker.cpuSeconds() - cpuAtMark[1];
+        double seconds = (drained.doneNanos() - running.nanos()) / 1e9;
         double startup = (running.nanos() - proc.startNanos()) / 1e9;
-        Result result = new Result(subject, guarantee, commitIntervalMs, bench.preload.orders(), seconds, startup);
-        System.out.printf("  %-28s %-16s commit %5d ms: %,9.0f records/s (%.1f s; running after %.1f s)%n",
-                subject, guarantee, commitIntervalMs, result.perSecond(), seconds, startup);
+        long orders = bench.preload.orders();
+        long steadyRecords = orders - drained.markRecords();
+        double steadySeconds = (drained.doneNanos() - drained.markNanos()) / 1e9;
+        Result result = new Result(subject, guarantee, commitIntervalMs, orders, seconds, startup, steadyRecords / steadySeconds,
+                cpu * 1e6 / steadyRecords, brokerCpu * 1e6 / steadyRecords);
+        System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%4.1f s; running after %4.1f s), steady %,7.0f/s;"
+                        + " CPU ms per 1000: %3.0f + broker %3.0f%n", subject, guarantee, commitIntervalMs,
+                result.perSecond(), seconds, startup, result.steadyPerSecond(), result.cpuMsPerThousand(),
+                result.brokerCpuMsPerThousand());
         return result;
     }
 
