@@ -25,7 +25,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 /**
  * The whole suite for one test: an in-process broker on free ports (data in a temp dir), the
  * contract topics with 3 partitions, a dead-letter topic per application id, and the five
- * services as processes from their jars with the contract's environment variables. The
+ * services as processes from their jars with the contract's environment variables (processing
+ * guarantee left at its default, exactly_once_v2, unless a test overrides it). The
  * application ids are unique per run ({@code <service>-<run id>}); logs stay in
  * {@code e2e-tests/target/e2e/<test>-<run id>/}, state and broker data are deleted on close.
  */
@@ -86,7 +87,6 @@ public final class Pipeline implements AutoCloseable {
                     "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                     "APPLICATION_ID", applicationId(service),
                     "STATE_DIR", runDir.resolve("state").resolve(service).toString(),
-                    "PROCESSING_GUARANTEE", "exactly_once_v2",
                     "KAFKA_COMMIT_INTERVAL_MS", "100",
                     "WINDOW_GRACE_SECONDS", String.valueOf(GRACE.toSeconds()),
                     "ALERT_THRESHOLD", String.valueOf(ALERT_THRESHOLD),
