@@ -96,6 +96,7 @@ public final class Benchmark {
                     t.ceiling(TransactionalFilter.class, Report.TX_LOOP, Options.EOS, 100, TX_TOPIC)));
             for (String service : o.services) {
                 copy.run();
+                for (int repeat = 0; repeat < o.repeat; repeat++) {
                 for (long commit : o.commitIntervals) {
                     for (String guarantee : o.guarantees) {
                         attempt(report, service + " " + guarantee + " " + commit, () -> report.throughput.add(
@@ -103,6 +104,7 @@ public final class Benchmark {
                         o.variants.forEach((name, env) -> attempt(report, service + " [" + name + "] " + guarantee + " " + commit,
                                 () -> report.throughput.add(t.service(service, guarantee, commit, name, env))));
                     }
+                }
                 }
             }
             copy.run();

@@ -20,7 +20,7 @@ final class Options {
     static final String USAGE = """
             usage: benchmarks/run [options]            (java -jar benchmarks/target/benchmarks.jar [options])
               --quick                   small data, one commit interval, short phases (about 6 minutes instead of 20)
-              --orders N                orders preloaded into `orders` (default 200000; quick 40000)
+              --orders N                orders preloaded into `orders` (default 300000; quick 40000)
               --customers N             distinct customers in those orders (default 10000)
               --products N              distinct products (default 30)
               --restore-customers N     customers in customer-stats' state for the restart test (default 100000; quick 20000)
@@ -37,6 +37,8 @@ final class Options {
               --variant NAME:K=V[,K=V]  a tuning variant (repeatable): in the throughput phase every service run is
                                         repeated with this extra environment, right after the baseline run, e.g.
                                         --variant batch128k:KAFKA_PRODUCER_BATCH_SIZE=131072
+              --repeat N                run each service's throughput block (baseline and variants) N times, interleaved;
+                                        the results then add a table of medians
               --label TEXT              a note printed with the results (what this run tries)
               --results FILE            markdown results file (default: benchmarks/RESULTS.md for a run without
                                         options, else benchmarks/target/results.md)
@@ -56,6 +58,7 @@ final class Options {
     int warmupSeconds = -1;
     int measureSeconds = -1;
     int httpRate = 500;
+    int repeat = 1;
     Map<String, String> env = new LinkedHashMap<>();
     /** Tuning variants measured next to the baseline in the throughput phase: name to extra environment. */
     Map<String, Map<String, String>> variants = new LinkedHashMap<>();
@@ -103,6 +106,7 @@ final class Options {
                 case "--warmup" -> o.warmupSeconds = Integer.parseInt(value);
                 case "--measure" -> o.measureSeconds = Integer.parseInt(value);
                 case "--http-rate" -> o.httpRate = Integer.parseInt(value);
+                case "--repeat" -> o.repeat = Integer.parseInt(value);
                 case "--env" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -139,7 +143,7 @@ final class Options {
             o.commitIntervals = o.quick ? List.of(100L) : List.of(100L, 1000L);
         }
         if (o.orders < 0) {
-            o.orders = o.quick ? 40_000 : 200_000;
+            o.orders = o.quick ? 40_000 : 300_000;
         }
         if (o.restoreCustomers < 0) {
             o.restoreCustomers = o.quick ? 20_000 : 100_000;

@@ -163,6 +163,9 @@ final class Report {
                     r.steadyPerSecond(), r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond),
                     r.seconds(), r.startupSeconds(), r.cpuMsPerThousand(), r.brokerCpuMsPerThousand()));
         }
+        if (options.repeat > 1) {
+            medians(md);
+        }
         OptionalDouble min = throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).min();
         OptionalDouble max = throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).max();
         if (min.isPresent()) {
@@ -170,6 +173,31 @@ final class Report {
                     min.getAsDouble(), max.getAsDouble()));
         }
         md.append('\n');
+    }
+
+    /** With --repeat: the median of each subject and setting over its repeats. */
+    private void medians(StringBuilder md) {
+        md.append("\nMedians over the repeats:\n\n| subject | guarantee | commit.interval.ms | runs | records/s | × plain copy | steady records/s |"
+                + " steady × plain copy | CPU ms/1k: subject | CPU ms/1k: broker |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        java.util.Map<String, List<Throughput.Result>> groups = new java.util.LinkedHashMap<>();
+        for (Throughput.Result r : throughput) {
+            groups.computeIfAbsent(r.subject() + "|" + r.guarantee() + "|" + r.commitIntervalMs(), k -> new ArrayList<>()).add(r);
+        }
+        groups.values().forEach(runs -> {
+            Throughput.Result first = runs.get(0);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %,.0f | %.2f | %,.0f | %.2f | %.0f | %.0f |%n", first.subject(),
+                    first.guarantee(), first.commitIntervalMs(), runs.size(),
+                    median(runs, Throughput.Result::perSecond), median(runs, r -> r.perSecond() / reference(r)),
+                    median(runs, Throughput.Result::steadyPerSecond),
+                    median(runs, r -> r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond)),
+                    median(runs, Throughput.Result::cpuMsPerThousand), median(runs, Throughput.Result::brokerCpuMsPerThousand)));
+        });
+    }
+
+    private static double median(List<Throughput.Result> runs, ToDoubleFunction<Throughput.Result> figure) {
+        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     private void latencyTable(StringBuilder md) {

@@ -33,7 +33,7 @@ final class Throughput {
      * The steady part of a drain starts once the committed offsets cover this share of the orders:
      * the first part of a fresh JVM's work is mostly JIT compilation and fetching metadata.
      */
-    static final double STEADY_FROM = 0.2;
+    static final double STEADY_FROM = 0.5;
 
     private final Bench bench;
 
