@@ -35,11 +35,13 @@ public final class ServiceConfig {
     private final String service;
     private final boolean http;
     private final Map<String, String> env;
+    private final Map<String, String> serviceDefaults;
 
-    private ServiceConfig(String service, boolean http, Map<String, String> env) {
+    private ServiceConfig(String service, boolean http, Map<String, String> env, Map<String, String> serviceDefaults) {
         this.service = service;
         this.http = http;
         this.env = Map.copyOf(env);
+        this.serviceDefaults = Map.copyOf(serviceDefaults);
     }
 
     /** The configuration of a service without HTTP, from this process's environment. */
@@ -53,7 +55,17 @@ public final class ServiceConfig {
     }
 
     public static ServiceConfig of(String service, boolean http, Map<String, String> env) {
-        return new ServiceConfig(service, http, env);
+        return new ServiceConfig(service, http, env, Map.of());
+    }
+
+    /**
+     * This configuration with a service's own default for one Kafka property: applied after the
+     * suite's defaults, before the environment (a {@code KAFKA_*} variable still wins).
+     */
+    public ServiceConfig withDefault(String property, String value) {
+        Map<String, String> defaults = new TreeMap<>(serviceDefaults);
+        defaults.put(property, value);
+        return new ServiceConfig(service, http, env, defaults);
     }
 
     public String service() {
@@ -108,6 +120,7 @@ public final class ServiceConfig {
         if (http) {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
         }
+        props.putAll(serviceDefaults);
         env.forEach((name, value) -> {
             if (name.startsWith(KAFKA_PREFIX) && !NOT_A_PROPERTY.matcher(name).matches() && value != null) {
                 props.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);

@@ -34,9 +34,27 @@ public final class StreamsApp implements AutoCloseable {
 
     /** Starts the topology with the service's configuration; returns at once. */
     public static StreamsApp start(ServiceConfig config, Topology topology) {
+        return start(config, topology, false);
+    }
+
+    /**
+     * Like {@link #start}, but first deletes this instance's local state, so every store is rebuilt
+     * from its changelog. For stores that must not be reopened from disk: Kafka Streams 4.3.1's
+     * RocksDB versioned store answers no history for a key after it is reopened (a clean restart),
+     * until that key is written again; a restore writes it all again.
+     */
+    public static StreamsApp startFromChangelogs(ServiceConfig config, Topology topology) {
+        return start(config, topology, true);
+    }
+
+    private static StreamsApp start(ServiceConfig config, Topology topology, boolean wipeLocalState) {
         log.info("Starting {} with configuration:{}", config.service(), config.describe());
         log.info("{} topology:\n{}", config.service(), topology.describe());
         StreamsApp app = new StreamsApp(config.service(), new KafkaStreams(topology, config.streamsProperties()));
+        if (wipeLocalState) {
+            log.info("{}: deleting local state; stores are restored from their changelogs", config.service());
+            app.streams.cleanUp();
+        }
         app.streams.setStateListener((newState, oldState) -> {
             log.info("{} state {} -> {}", app.service, oldState, newState);
             if (newState == KafkaStreams.State.ERROR) {

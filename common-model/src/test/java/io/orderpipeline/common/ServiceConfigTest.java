@@ -74,6 +74,17 @@ class ServiceConfigTest {
     }
 
     @Test
+    void aServiceDefaultGoesBeforeTheEnvironment() {
+        ServiceConfig config = ServiceConfig.of("product-revenue", true, Map.of("KAFKA_COMMIT_INTERVAL_MS", "500"))
+                .withDefault("commit.interval.ms", "1000")
+                .withDefault("statestore.cache.max.bytes", "0");
+        assertThat(config.streamsProperties())
+                .containsEntry("commit.interval.ms", "500")
+                .containsEntry("statestore.cache.max.bytes", "0")
+                .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:8080");
+    }
+
+    @Test
     void describeMasksSecrets() {
         String described = ServiceConfig.of("order-filter", false, Map.of(
                 "KAFKA_SASL_JAAS_CONFIG", "PlainLoginModule required password=\"hunter2\";",

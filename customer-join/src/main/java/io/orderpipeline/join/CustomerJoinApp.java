@@ -6,6 +6,8 @@ import io.orderpipeline.common.StreamsApp;
 public final class CustomerJoinApp {
 
     public static void main(String[] args) {
-        StreamsApp.start(ServiceConfig.fromEnv("customer-join"), CustomerJoinTopology.build()).runUntilShutdown();
+        // the versioned customers store is rebuilt from its changelog at each start: reopened
+        // from disk, Kafka Streams 4.3.1's versioned store loses sight of older versions
+        StreamsApp.startFromChangelogs(ServiceConfig.fromEnv("customer-join"), CustomerJoinTopology.build()).runUntilShutdown();
     }
 }

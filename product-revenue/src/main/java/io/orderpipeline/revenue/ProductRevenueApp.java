@@ -3,6 +3,7 @@ package io.orderpipeline.revenue;
 import io.orderpipeline.common.ServiceConfig;
 import io.orderpipeline.common.StreamsApp;
 import java.time.Duration;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
 public final class ProductRevenueApp {
@@ -15,7 +16,11 @@ public final class ProductRevenueApp {
     }
 
     public static void main(String[] args) {
-        ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
+        ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE)
+                // emit a closed window as soon as a record closes it: Kafka Streams otherwise looks
+                // for closed windows at most once a second, and a window closed within that second
+                // waited for the next order
+                .withDefault(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0");
         StreamsApp app = StreamsApp.start(config, topology(config));
         RevenueRoutes.start(config, app);
         app.runUntilShutdown();
