@@ -255,7 +255,7 @@ public final class LocalStack {
                     probe.lag(spec.name(), spec.inputTopics())));
         }
         return new Status(Duration.between(started, Instant.now()), BOOTSTRAP_SERVERS, probe.ordersProduced(),
-                child(generator), serviceStatus, probe.alertsRaised(), probe.topProducts(3));
+                child(generator), serviceStatus, probe.alertsRaised(), probe.topProducts(3), probe.alertedCustomer());
     }
 
     private Status.Child child(ChildProcess process) {

@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 /**
  * One snapshot of what the live status block shows. An empty optional is something not known
  * (yet): the broker did not answer in time, a consumer group has committed nothing yet.
+ * {@code alertedCustomer}: the customer of the latest alert, or null before the first one.
  */
 record Status(
         Duration uptime,
@@ -17,7 +18,8 @@ record Status(
         Child generator,
         List<Service> services,
         OptionalLong alertsRaised,
-        TopProducts topProducts) {
+        TopProducts topProducts,
+        String alertedCustomer) {
 
     /** A child process: its exit code once it has exited, and its log. */
     record Child(String name, OptionalInt exitCode, String log) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ final class StatusProbe implements AutoCloseable {
     private final URI revenueUri;
     private final Map<String, List<TopicPartition>> partitions = new HashMap<>();
     private long alertsRaised;
+    private String alertedCustomer;
 
     StatusProbe(String bootstrapServers, URI revenueUri) {
         Properties props = new Properties();
@@ -110,6 +112,11 @@ final class StatusProbe implements AutoCloseable {
         return started ? OptionalLong.of(lag) : OptionalLong.empty();
     }
 
+    /** The customer of the latest alert read (one with orders, to show in the hint), or null. */
+    String alertedCustomer() {
+        return alertedCustomer;
+    }
+
     /** Records in {@code customer-alerts} so far, read with {@code read_committed}. */
     OptionalLong alertsRaised() {
         try {
@@ -117,9 +124,10 @@ final class StatusProbe implements AutoCloseable {
                 alerts.assign(partitionsOf(List.of(Topics.CUSTOMER_ALERTS.name())));
             }
             for (int i = 0; i < 5; i++) {
-                int read = alerts.poll(Duration.ofMillis(100)).count();
-                alertsRaised += read;
-                if (read == 0) {
+                var records = alerts.poll(Duration.ofMillis(100));
+                alertsRaised += records.count();
+                records.forEach(record -> alertedCustomer = new String(record.key(), StandardCharsets.UTF_8));
+                if (records.isEmpty()) {
                     break;
                 }
             }

@@ -12,8 +12,7 @@ final class StatusView {
 
     static final List<String> TRY = List.of(
             "curl localhost:8080/stats/keyboard",
-            "curl localhost:8080/revenue",
-            "curl localhost:8081/customers/42/stats");
+            "curl localhost:8080/revenue");
 
     private StatusView() {
     }
@@ -29,6 +28,9 @@ final class StatusView {
         lines.add(row("top products", topProducts(status.topProducts()) + "  (this hour)"));
         lines.add("try:  " + TRY.get(0));
         TRY.subList(1, TRY.size()).forEach(line -> lines.add("      " + line));
+        // a customer who surely has orders: the latest one alerted
+        lines.add("      curl localhost:8081/customers/"
+                + (status.alertedCustomer() == null ? "{customer_id}" : status.alertedCustomer()) + "/stats");
         lines.add("logs in .local-stack/logs/ · Ctrl-C stops everything");
         return lines;
     }

@@ -21,7 +21,7 @@ class StatusViewTest {
 
     private static Status status(Status.Child generator, List<Status.Service> services, Status.TopProducts top) {
         return new Status(Duration.ofSeconds(125), "127.0.0.1:9092", OptionalLong.of(12345), generator, services,
-                OptionalLong.of(4), top);
+                OptionalLong.of(4), top, "317");
     }
 
     @Test
@@ -43,7 +43,7 @@ class StatusViewTest {
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("top products")
                 .contains("keyboard 1234.50 (9) · monitor 999.99 (3)"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("curl localhost:8080/stats/keyboard"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("curl localhost:8081/customers/42/stats"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("curl localhost:8081/customers/317/stats"));
         assertThat(lines).noneMatch(l -> l.contains("DIED"));
     }
 
@@ -63,13 +63,14 @@ class StatusViewTest {
     @Test
     void unknownNumbersAndAFinishedGeneratorAndNoSales() {
         Status status = new Status(Duration.ofSeconds(5), "127.0.0.1:9092", OptionalLong.empty(),
-                exited("data-generator", 0), List.of(), OptionalLong.empty(), Status.TopProducts.of(List.of()));
+                exited("data-generator", 0), List.of(), OptionalLong.empty(), Status.TopProducts.of(List.of()), null);
         List<String> lines = StatusView.render(status);
 
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("orders produced").contains("?")
                 .contains("data-generator finished"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("alerts raised").endsWith("?"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("no sales yet"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("curl localhost:8081/customers/{customer_id}/stats"));
     }
 
     @Test
