@@ -40,7 +40,11 @@ final class HttpBench {
         this.bench = bench;
     }
 
-    Result run(double feedRate) {
+    /**
+     * Two measurements on one product-revenue instance: with the store at rest (orders filled it
+     * first, then stopped), and with orders flowing in at {@code feedRate}.
+     */
+    List<Result> run(double feedRate) {
         String appId = bench.newAppId("product-revenue-http");
         Map<String, String> env = bench.serviceEnv(appId, Options.EOS, 0);
         env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
@@ -48,37 +52,51 @@ final class HttpBench {
         String base = "http://127.0.0.1:" + Bench.httpPort(env);
         List<String> products = new DataGenerator(GeneratorOptions.defaults(7).withProducts(bench.options.products)).products();
         Proc service = bench.startService("product-revenue", appId, env);
-        try (Feed feed = new Feed(bench.bootstrap(), feedRate, bench.options.customers, bench.options.products, 11,
-                Latency.EVERY_ORDER)) {
+        try {
             service.awaitRunning(Duration.ofSeconds(120));
-            feed.start();
-            HttpClient client = HttpClient.newHttpClient();
-            awaitAnswer(client, service, base + "/health/ready", body -> true);
-            awaitAnswer(client, service, base + "/stats/" + products.get(0), body -> !body.contains("\"hourly_revenue\":0,"));
-            List<String> args = new ArrayList<>(List.of(base, String.valueOf(bench.options.httpRate),
-                    String.valueOf(bench.options.warmupSeconds), String.valueOf(bench.options.measureSeconds),
-                    String.valueOf(CONNECTIONS)));
-            args.addAll(products);
-            Proc load = bench.startMain(HttpLoad.class, appId + "-load", List.of("-Xmx256m"), args.toArray(String[]::new));
-            try {
-                String line = load.await(text -> text.startsWith(HttpLoad.RESULT),
-                        bench.options.warmup().plus(bench.options.measure()).plusSeconds(60)).text();
-                Map<String, Long> figures = new HashMap<>();
-                for (String pair : line.substring(HttpLoad.RESULT.length()).trim().split(" ")) {
-                    String[] kv = pair.split("=");
-                    figures.put(kv[0], Long.parseLong(kv[1]));
-                }
-                Result result = new Result(bench.options.httpRate, feedRate, figures);
-                System.out.printf("  GET /stats/{product} %d req/s (orders %,.0f/s): p50 %.2f ms, p99 %.2f ms, max %.1f ms;"
-                        + " %d ok, %d not 200, %d failed%n", bench.options.httpRate, feedRate, result.ms("p50"),
-                        result.ms("p99"), result.ms("max"), result.count("ok"), result.count("not200"), result.count("failed"));
-                return result;
-            } finally {
-                load.stop(Duration.ofSeconds(5));
+            List<Result> results = new ArrayList<>();
+            try (Feed feed = new Feed(bench.bootstrap(), feedRate, bench.options.customers, bench.options.products, 11,
+                    Latency.EVERY_ORDER)) {
+                feed.start();
+                HttpClient client = HttpClient.newHttpClient();
+                awaitAnswer(client, service, base + "/health/ready", body -> true);
+                awaitAnswer(client, service, base + "/stats/" + products.get(0), body -> !body.contains("\"hourly_revenue\":0,"));
             }
+            results.add(load(appId + "-load-idle", base, products, 0));
+            try (Feed feed = new Feed(bench.bootstrap(), feedRate, bench.options.customers, bench.options.products, 13,
+                    Latency.EVERY_ORDER)) {
+                feed.start();
+                results.add(load(appId + "-load", base, products, feedRate));
+            }
+            return results;
         } finally {
             service.stop(Duration.ofSeconds(40));
             bench.cluster.deleteAppTopics(appId);
+        }
+    }
+
+    /** Runs {@link HttpLoad} in its own JVM and reads its result line. */
+    private Result load(String name, String base, List<String> products, double feedRate) {
+        List<String> args = new ArrayList<>(List.of(base, String.valueOf(bench.options.httpRate),
+                String.valueOf(bench.options.warmupSeconds), String.valueOf(bench.options.measureSeconds),
+                String.valueOf(CONNECTIONS)));
+        args.addAll(products);
+        Proc load = bench.startMain(HttpLoad.class, name, List.of("-Xmx256m"), args.toArray(String[]::new));
+        try {
+            String line = load.await(text -> text.startsWith(HttpLoad.RESULT),
+                    bench.options.warmup().plus(bench.options.measure()).plusSeconds(60)).text();
+            Map<String, Long> figures = new HashMap<>();
+            for (String pair : line.substring(HttpLoad.RESULT.length()).trim().split(" ")) {
+                String[] kv = pair.split("=");
+                figures.put(kv[0], Long.parseLong(kv[1]));
+            }
+            Result result = new Result(bench.options.httpRate, feedRate, figures);
+            System.out.printf("  GET /stats/{product} %d req/s (orders %,.0f/s): p50 %.2f ms, p99 %.2f ms, max %.1f ms;"
+                    + " %d ok, %d not 200, %d failed%n", bench.options.httpRate, feedRate, result.ms("p50"),
+                    result.ms("p99"), result.ms("max"), result.count("ok"), result.count("not200"), result.count("failed"));
+            return result;
+        } finally {
+            load.stop(Duration.ofSeconds(5));
         }
     }
 

@@ -39,6 +39,7 @@ final class Options {
                                         --variant batch128k:KAFKA_PRODUCER_BATCH_SIZE=131072
               --repeat N                run each service's throughput block (baseline and variants) N times, interleaved;
                                         the results then add a table of medians
+              --static-membership       restart phase: each instance with its own KAFKA_GROUP_INSTANCE_ID
               --label TEXT              a note printed with the results (what this run tries)
               --results FILE            markdown results file (default: benchmarks/RESULTS.md for a run without
                                         options, else benchmarks/target/results.md)
@@ -59,6 +60,7 @@ final class Options {
     int measureSeconds = -1;
     int httpRate = 500;
     int repeat = 1;
+    boolean staticMembership;
     Map<String, String> env = new LinkedHashMap<>();
     /** Tuning variants measured next to the baseline in the throughput phase: name to extra environment. */
     Map<String, Map<String, String>> variants = new LinkedHashMap<>();
@@ -87,6 +89,10 @@ final class Options {
             }
             if (arg.equals("--quick")) {
                 o.quick = true;
+                continue;
+            }
+            if (arg.equals("--static-membership")) {
+                o.staticMembership = true;
                 continue;
             }
             if (i + 1 >= args.length) {

@@ -76,6 +76,10 @@ final class Restart {
             env.put("NUM_STANDBY_REPLICAS", String.valueOf(standbys));
             env.put("STATE_DIR", bench.workDir.resolve("state").resolve(appId + "-" + i).toString());
             env.put("KAFKA_CLIENT_ID", clientId(appId, i));
+            if (bench.options.staticMembership) {
+                // static membership: a restarted instance takes its old place at once, no rebalance
+                env.put("KAFKA_GROUP_INSTANCE_ID", clientId(appId, i));
+            }
             env.putAll(bench.options.env);
             envs.add(env);
         }
