@@ -18,6 +18,8 @@ final class Bench {
     final Path benchJar;
     final String runId;
     Preload.Result preload;
+    /** Findings of the measurements for the report's notes. */
+    final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The broker's process, for its CPU time. */
     Proc broker;
     private final AtomicInteger sequence = new AtomicInteger();

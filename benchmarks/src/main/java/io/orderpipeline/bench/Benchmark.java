@@ -64,7 +64,11 @@ public final class Benchmark {
                 cluster.createTopics(List.of(COPY_TOPIC, TX_TOPIC), 3);
                 Bench bench = new Bench(options, cluster, workDir, logDir, benchJar, Long.toString(System.currentTimeMillis() % 100_000, 36));
                 bench.broker = broker;
-                run(bench, report);
+                try {
+                    run(bench, report);
+                } finally {
+                    report.notes.addAll(bench.notes);
+                }
             }
         } finally {
             broker.stop(Duration.ofSeconds(60));

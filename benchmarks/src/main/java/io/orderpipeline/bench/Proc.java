@@ -170,6 +170,13 @@ final class Proc implements AutoCloseable {
         }
     }
 
+    /** How many output lines so far contain {@code text}. */
+    long countLines(String text) {
+        synchronized (lines) {
+            return lines.stream().filter(line -> line.text().contains(text)).count();
+        }
+    }
+
     /** The first "... -> RUNNING" line (Kafka Streams' state listener log, or a ceiling loop's). */
     Line awaitRunning(Duration timeout) {
         return await(Proc::isRunningLine, timeout);

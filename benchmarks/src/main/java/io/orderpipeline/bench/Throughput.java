@@ -35,6 +35,9 @@ final class Throughput {
      */
     static final double STEADY_FROM = 0.5;
 
+    /** What Kafka Streams logs (WARN) for a record it drops as too late for its window. */
+    static final String SKIPPED = "Skipping record for expired window";
+
     private final Bench bench;
 
     Throughput(Bench bench) {
@@ -52,11 +55,19 @@ final class Throughput {
         Map<String, String> env = bench.serviceEnv(appId, guarantee, commitIntervalMs);
         env.putAll(variantEnv);
         Proc proc = bench.startService(service, appId, env);
+        String subject = variant == null ? service : service + " [" + variant + "]";
         try {
-            return drain(proc, variant == null ? service : service + " [" + variant + "]", appId, guarantee, commitIntervalMs,
-                    inputs(service), true);
+            return drain(proc, subject, appId, guarantee, commitIntervalMs, inputs(service), true);
         } finally {
             proc.stop(Duration.ofSeconds(40));
+            long skipped = proc.countLines(SKIPPED);
+            if (skipped > 0) {
+                String note = String.format("%s (%s, commit %d ms) logged \"%s\" for %,d of %,d orders while draining the"
+                        + " preloaded input (see its log in bench-logs/%s.log).", subject, guarantee, commitIntervalMs, SKIPPED, skipped,
+                        bench.preload.orders(), appId);
+                System.out.println("  NOTE: " + note);
+                bench.notes.add(note);
+            }
             bench.cluster.deleteAppTopics(appId);
         }
     }
