@@ -43,11 +43,13 @@ RUN groupadd --system --gid 10001 app \
 
 COPY --from=build /build/service.jar /app/service.jar
 
-# The JVM sizes its heap from the container's memory limit (75% of it), and exits on
-# OutOfMemoryError so the container's restart policy starts a fresh one.
+# The JVM sizes its heap from the container's memory limit (75% of it), collects it with the
+# Serial GC (a small heap on a core or two: G1's concurrent threads cost the stream thread CPU;
+# measured in benchmarks/RESULTS.md), and exits on OutOfMemoryError so the container's restart
+# policy starts a fresh one.
 # JAVA_TOOL_OPTIONS is read by the JVM itself, so it works with the exec-form ENTRYPOINT
 # below (no shell); override it to add flags.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" \
     STATE_DIR=/var/lib/order-pipeline/state
 # Kafka Streams' local state (RocksDB stores, checkpoints): owned by app, kept across restarts
 # when a named volume is mounted here.

@@ -23,6 +23,8 @@ final class Bench {
     /** The broker's process, for its CPU time. */
     Proc broker;
     private final AtomicInteger sequence = new AtomicInteger();
+    /** The Dockerfile's JVM flags for the services, but the heap (75% of a container's memory there). */
+    static final List<String> SERVICE_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 
     Bench(Options options, Cluster cluster, Path workDir, Path logDir, Path benchJar, String runId) {
         this.options = options;
@@ -70,10 +72,13 @@ final class Bench {
         return env;
     }
 
-    /** Starts a service from its jar, as a user would: {@code java -jar <service>/target/<service>.jar}. */
+    /**
+     * Starts a service from its jar as its container does: {@code java -XX:+UseSerialGC -jar
+     * <service>/target/<service>.jar} (the Dockerfile's JVM flags; the heap is left to the JVM).
+     */
     Proc startService(String service, String logName, Map<String, String> env) {
         cluster.createTopics(List.of(env.get("APPLICATION_ID") + "-dlq"), 3);
-        return Proc.start(logName, Proc.java(List.of(), serviceJar(service), null), env, logDir.resolve(logName + ".log"));
+        return Proc.start(logName, Proc.java(SERVICE_JVM_OPTIONS, serviceJar(service), null), env, logDir.resolve(logName + ".log"));
     }
 
     /** Starts one of this module's mains in its own JVM. */

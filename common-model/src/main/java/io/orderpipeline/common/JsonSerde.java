@@ -28,6 +28,16 @@ public final class JsonSerde {
         return Serdes.serdeFrom(serializer(type), deserializer(type, false));
     }
 
+    /**
+     * A serde of {@link Parsed} values: read like {@link #nonNull(Class)} (the same errors), and
+     * written as the bytes they were read from, without a JSON write.
+     */
+    public static <T> Serde<Parsed<T>> parsed(Class<T> type) {
+        Deserializer<T> values = deserializer(type, false);
+        return Serdes.serdeFrom((topic, parsed) -> parsed == null ? null : parsed.bytes(),
+                (topic, bytes) -> new Parsed<>(values.deserialize(topic, bytes), bytes));
+    }
+
     private static <T> Serializer<T> serializer(Class<T> type) {
         return (topic, value) -> {
             if (value == null) {

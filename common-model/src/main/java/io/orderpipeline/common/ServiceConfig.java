@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -26,6 +27,9 @@ public final class ServiceConfig {
     public static final String APPLICATION_SERVER = "APPLICATION_SERVER";
     public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
     public static final String NUM_STANDBY_REPLICAS = "NUM_STANDBY_REPLICAS";
+
+    /** The producer's {@code batch.size} unless {@code KAFKA_PRODUCER_BATCH_SIZE} says otherwise. */
+    public static final String PRODUCER_BATCH_SIZE = "131072";
 
     private static final String KAFKA_PREFIX = "KAFKA_";
     /** Variables the JVM and Kafka's own scripts use; they are not Kafka properties. */
@@ -117,6 +121,9 @@ public final class ServiceConfig {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // 128 KB producer batches instead of 16 KB: outputs, repartition and changelog records go out
+        // in fewer, larger requests (measured: benchmarks/RESULTS.md, "Tuning")
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_SIZE);
         if (http) {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
         }

@@ -19,14 +19,22 @@ public final class Topics {
     public static final Topic<String, Order> ORDERS =
             new Topic<>("orders", KEY, JsonSerde.nonNull(Order.class));
     /**
+     * The same {@code orders} as the services read them: each valid order with the bytes it came
+     * in, which a service passes on unchanged (order-filter's output, the repartition topics)
+     * instead of writing the order as JSON again. Bad records fail exactly as with {@link #ORDERS}.
+     */
+    public static final Topic<String, Parsed<Order>> ORDERS_AS_READ =
+            new Topic<>("orders", KEY, JsonSerde.parsed(Order.class));
+    /**
      * Input, compacted: customers keyed by customer id (an absent or non-integer key is a bad
      * record: a table cannot hold it); a null value (tombstone) deletes.
      */
     public static final Topic<String, Customer> CUSTOMERS =
             new Topic<>("customers", customerIdKey(), JsonSerde.of(Customer.class));
 
-    public static final Topic<String, Order> HIGH_VALUE_ORDERS =
-            new Topic<>("high-value-orders", KEY, JsonSerde.of(Order.class));
+    /** Valid orders with {@code amount > 100}, each value the exact bytes it had in {@code orders}. */
+    public static final Topic<String, Parsed<Order>> HIGH_VALUE_ORDERS =
+            new Topic<>("high-value-orders", KEY, JsonSerde.parsed(Order.class));
     public static final Topic<String, EnrichedOrder> ENRICHED_ORDERS =
             new Topic<>("enriched-orders", KEY, JsonSerde.of(EnrichedOrder.class));
     public static final Topic<String, CustomerStats> CUSTOMER_STATS =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.junit.jupiter.api.Test;
@@ -21,10 +22,17 @@ class ServiceConfigTest {
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "order-filter-dlq")
                 .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         LogAndContinueExceptionHandler.class.getName())
+                .containsEntry("producer.batch.size", "131072")
                 .doesNotContainKey(StreamsConfig.APPLICATION_SERVER_CONFIG);
         assertThat(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)).startsWith(System.getProperty("java.io.tmpdir"));
-        // every key is a real Kafka Streams setting (a misspelt one would be silently ignored)
-        assertThat(StreamsConfig.configDef().names()).containsAll(props.stringPropertyNames());
+        // every key is a real Kafka Streams setting, or a producer one behind "producer."
+        // (a misspelt one would be silently ignored)
+        for (String key : props.stringPropertyNames()) {
+            assertThat(StreamsConfig.configDef().names().contains(key)
+                    || key.startsWith(StreamsConfig.PRODUCER_PREFIX)
+                            && ProducerConfig.configNames().contains(key.substring(StreamsConfig.PRODUCER_PREFIX.length())))
+                    .as(key).isTrue();
+        }
     }
 
     @Test
@@ -62,6 +70,7 @@ class ServiceConfigTest {
                 "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";",
                 "KAFKA_REPLICATION_FACTOR", "3",
                 "KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
+                "KAFKA_PRODUCER_BATCH_SIZE", "16384",
                 "KAFKA_HEAP_OPTS", "-Xmx1g",
                 "OTHER", "x")).streamsProperties();
         assertThat(props)
@@ -69,6 +78,7 @@ class ServiceConfigTest {
                 .containsEntry("sasl.mechanism", "PLAIN")
                 .containsEntry("replication.factor", "3")
                 .containsEntry("producer.compression.type", "lz4")
+                .containsEntry("producer.batch.size", "16384")
                 .doesNotContainKey("heap.opts")
                 .doesNotContainKey("other");
     }

@@ -31,12 +31,18 @@ public final class TestDriverSupport {
 
     /** A driver running {@code topology} with the service's production properties (DLQ, handlers, guarantee). */
     public static TopologyTestDriver driver(String service, Topology topology) {
+        return driver(service, topology, Map.of());
+    }
+
+    /** As {@link #driver(String, Topology)}, with some Kafka Streams properties changed. */
+    public static TopologyTestDriver driver(String service, Topology topology, Map<String, String> overrides) {
         Properties props = ServiceConfig.of(service, false, Map.of()).streamsProperties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
         // The test driver's mock producer does not surface dead-letter records under exactly-once
         // (the records sent while deserializing); the end-to-end tests check them on a real broker.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(service));
+        props.putAll(overrides);
         return new TopologyTestDriver(topology, props, BASE);
     }
 

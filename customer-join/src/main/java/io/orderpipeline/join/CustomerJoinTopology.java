@@ -2,11 +2,12 @@ package io.orderpipeline.join;
 
 import static io.orderpipeline.common.Topics.CUSTOMERS;
 import static io.orderpipeline.common.Topics.CUSTOMER_ENRICHED_ORDERS;
-import static io.orderpipeline.common.Topics.ORDERS;
+import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 
 import io.orderpipeline.common.Customer;
 import io.orderpipeline.common.CustomerEnrichedOrder;
 import io.orderpipeline.common.Order;
+import io.orderpipeline.common.Parsed;
 import java.time.Duration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -29,7 +30,7 @@ public final class CustomerJoinTopology {
     public static final String CUSTOMERS_STORE = "customers-store";
     /** How far back (behind the newest customers record) the table still answers as-of lookups. */
     public static final Duration HISTORY_RETENTION = Duration.ofDays(1);
-    /** Orders re-keyed by customer id: the topic {@code <application.id>-orders-by-customer-repartition}. */
+    /** Orders re-keyed by customer id, their bytes as read: the topic {@code <application.id>-orders-by-customer-repartition}. */
     public static final String ORDERS_BY_CUSTOMER = "orders-by-customer";
 
     private CustomerJoinTopology() {
@@ -42,13 +43,13 @@ public final class CustomerJoinTopology {
                 Materialized.<String, Customer>as(Stores.persistentVersionedKeyValueStore(CUSTOMERS_STORE, HISTORY_RETENTION))
                         .withKeySerde(CUSTOMERS.keySerde())
                         .withValueSerde(CUSTOMERS.valueSerde()));
-        builder.stream(ORDERS.name(), ORDERS.consumed().withName("orders-source"))
-                .selectKey((orderId, order) -> String.valueOf(order.customerId()), Named.as("key-by-customer-id"))
-                .repartition(Repartitioned.<String, Order>as(ORDERS_BY_CUSTOMER)
-                        .withKeySerde(ORDERS.keySerde())
-                        .withValueSerde(ORDERS.valueSerde()))
-                .leftJoin(customers, CustomerEnrichedOrder::of,
-                        Joined.with(ORDERS.keySerde(), ORDERS.valueSerde(), CUSTOMERS.valueSerde())
+        builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
+                .selectKey((orderId, order) -> String.valueOf(order.value().customerId()), Named.as("key-by-customer-id"))
+                .repartition(Repartitioned.<String, Parsed<Order>>as(ORDERS_BY_CUSTOMER)
+                        .withKeySerde(ORDERS_AS_READ.keySerde())
+                        .withValueSerde(ORDERS_AS_READ.valueSerde()))
+                .leftJoin(customers, (order, customer) -> CustomerEnrichedOrder.of(order.value(), customer),
+                        Joined.with(ORDERS_AS_READ.keySerde(), ORDERS_AS_READ.valueSerde(), CUSTOMERS.valueSerde())
                                 .withName("join-customer-as-of-order-time"))
                 .to(CUSTOMER_ENRICHED_ORDERS.name(), CUSTOMER_ENRICHED_ORDERS.produced().withName("customer-enriched-orders-sink"));
         return builder.build();

@@ -2,12 +2,13 @@ package io.orderpipeline.stats;
 
 import static io.orderpipeline.common.Topics.CUSTOMER_ALERTS;
 import static io.orderpipeline.common.Topics.CUSTOMER_STATS;
-import static io.orderpipeline.common.Topics.ORDERS;
+import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 
 import io.orderpipeline.common.CustomerAlert;
 import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.common.JsonSerde;
 import io.orderpipeline.common.Order;
+import io.orderpipeline.common.Parsed;
 import java.math.BigDecimal;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -23,8 +24,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * orders to customer-stats and customer-alerts: valid orders re-keyed by customer id (repartition
- * topic {@value #REPARTITION}), a running {@link CustomerStats} per customer in the persistent
- * key-value store {@value #STORE} (customer id string to CustomerStats), emitted after every order,
+ * topic {@value #REPARTITION}, each order's bytes as read), a running {@link CustomerStats} per
+ * customer in the persistent key-value store {@value #STORE} (customer id string to CustomerStats,
+ * cached: one changelog record per customer and commit), emitted after every order,
  * and one {@link CustomerAlert} when an order takes a customer's total from {@code <= threshold}
  * to {@code > threshold}.
  *
@@ -44,13 +46,14 @@ public final class CustomerStatsTopology {
     public static Topology build(BigDecimal alertThreshold) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STORE), Serdes.String(), JsonSerde.of(CustomerStats.class)));
+                Stores.persistentKeyValueStore(STORE), Serdes.String(), JsonSerde.of(CustomerStats.class))
+                .withCachingEnabled());
 
-        KStream<String, Update> updates = builder.stream(ORDERS.name(), ORDERS.consumed().withName("orders-source"))
-                .selectKey((orderId, order) -> String.valueOf(order.customerId()), Named.as("key-by-customer"))
-                .repartition(Repartitioned.<String, Order>as(REPARTITION)
-                        .withKeySerde(ORDERS.keySerde())
-                        .withValueSerde(ORDERS.valueSerde()))
+        KStream<String, Update> updates = builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
+                .selectKey((orderId, order) -> String.valueOf(order.value().customerId()), Named.as("key-by-customer"))
+                .repartition(Repartitioned.<String, Parsed<Order>>as(REPARTITION)
+                        .withKeySerde(ORDERS_AS_READ.keySerde())
+                        .withValueSerde(ORDERS_AS_READ.valueSerde()))
                 .processValues(UpdateStats::new, Named.as("update-customer-stats"), STORE);
 
         updates.mapValues(Update::after, Named.as("stats-after-order"))
@@ -70,7 +73,7 @@ public final class CustomerStatsTopology {
     }
 
     /** Adds each order to its customer's totals in the store and forwards the totals before and after. */
-    private static final class UpdateStats implements FixedKeyProcessor<String, Order, Update> {
+    private static final class UpdateStats implements FixedKeyProcessor<String, Parsed<Order>, Update> {
 
         private FixedKeyProcessorContext<String, Update> context;
         private KeyValueStore<String, CustomerStats> store;
@@ -82,8 +85,8 @@ public final class CustomerStatsTopology {
         }
 
         @Override
-        public void process(FixedKeyRecord<String, Order> record) {
-            Order order = record.value();
+        public void process(FixedKeyRecord<String, Parsed<Order>> record) {
+            Order order = record.value().value();
             CustomerStats before = store.get(record.key());
             if (before == null) {
                 before = CustomerStats.empty(order.customerId());

@@ -38,7 +38,8 @@ public final class LocalStack {
     /** The generator's defaults here; the user's arguments replace them option by option. */
     static final List<String> GENERATOR_DEFAULTS =
             List.of("--rate", "50", "--customers", "1000", "--products", "20", "--bad-ratio", "0.01");
-    static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+    /** As the Dockerfile runs them: Serial GC (small heaps, few cores), exit on out-of-memory. */
+    static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     static final List<String> GENERATOR_JVM_OPTIONS = List.of("-Xmx256m");
     static final Duration SERVICE_STOP_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);

@@ -1,6 +1,6 @@
 package io.orderpipeline.revenue;
 
-import static io.orderpipeline.common.Topics.ORDERS;
+import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 import static io.orderpipeline.common.Topics.PRODUCT_REVENUE_HOURLY;
 
 import io.orderpipeline.common.JsonSerde;
@@ -21,7 +21,7 @@ import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * orders to product-revenue-hourly: valid orders re-keyed by product, summed per product in
+ * orders to product-revenue-hourly: valid orders re-keyed by product (their bytes as read), summed per product in
  * one-hour tumbling windows aligned to the hour (UTC) on the record timestamp, and emitted once
  * per product and window when the window closes (window end + grace). The windows stay
  * queryable in {@link #STORE} for {@link #RETENTION}.
@@ -45,21 +45,22 @@ public final class ProductRevenueTopology {
      */
     public static Topology build(Duration grace) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(ORDERS.name(), ORDERS.consumed().withName("orders-source"))
-                .groupBy((orderId, order) -> order.product(),
-                        Grouped.with(REPARTITION, PRODUCT_REVENUE_HOURLY.keySerde(), ORDERS.valueSerde()))
+        builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
+                .groupBy((orderId, order) -> order.value().product(),
+                        Grouped.with(REPARTITION, PRODUCT_REVENUE_HOURLY.keySerde(), ORDERS_AS_READ.valueSerde()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW_SIZE, grace))
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(() -> RevenueTotals.ZERO,
-                        (product, order, totals) -> totals.add(order),
+                        (product, order, totals) -> totals.add(order.value()),
                         Named.as("revenue-per-product-hour"),
                         Materialized.<String, RevenueTotals, WindowStore<Bytes, byte[]>>as(STORE)
                                 .withKeySerde(PRODUCT_REVENUE_HOURLY.keySerde())
                                 .withValueSerde(JsonSerde.of(RevenueTotals.class))
                                 .withRetention(RETENTION)
-                                // onWindowClose already emits once per window; without the cache,
-                                // every query API sees the same windows and none past RETENTION
-                                .withCachingDisabled())
+                                // the record cache turns a store write and a changelog record per
+                                // order into one per product and window per commit; onWindowClose
+                                // still emits once per window (the cache never forwards)
+                                .withCachingEnabled())
                 .toStream(Named.as("closed-windows"))
                 .map((window, totals) -> KeyValue.pair(window.key(), revenue(window, totals)), Named.as("to-product-revenue"))
                 .to(PRODUCT_REVENUE_HOURLY.name(), PRODUCT_REVENUE_HOURLY.produced().withName("product-revenue-hourly-sink"));

@@ -39,6 +39,16 @@ class ProductRevenueAppTest {
     }
 
     @Test
+    void ownDefaultsEmitAtOnceAndFetchLittlePerPartitionUnlessTheEnvironmentSaysOtherwise() {
+        assertThat(ProductRevenueApp.withServiceDefaults(config(Map.of())).streamsProperties())
+                .containsEntry(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0")
+                .containsEntry("main.consumer.max.partition.fetch.bytes", "16384");
+        assertThat(ProductRevenueApp.withServiceDefaults(config(Map.of("KAFKA_MAIN_CONSUMER_MAX_PARTITION_FETCH_BYTES", "1048576")))
+                .streamsProperties())
+                .containsEntry("main.consumer.max.partition.fetch.bytes", "1048576");
+    }
+
+    @Test
     void theServiceRunsAsProductRevenueWithAnApplicationServerForQueries() {
         ServiceConfig config = config(Map.of("HTTP_PORT", "8082", "WINDOW_GRACE_SECONDS", "60"));
         assertThat(config.streamsProperties())
