@@ -104,7 +104,7 @@ public final class Benchmark {
             for (String service : o.services) {
                 for (int repeat = 0; repeat < o.repeat; repeat++) {
                     for (long commit : o.commitIntervals) {
-                        for (String guarantee : o.guarantees) {
+                        for (String guarantee : o.guaranteesAt(commit)) {
                             copy.run();
                             attempt(report, service + " " + guarantee + " " + commit, () -> report.throughput.add(
                                     t.service(service, guarantee, commit)));
@@ -151,8 +151,11 @@ public final class Benchmark {
         }
         if (o.runs("restart")) {
             System.out.println("restart after kill -9 (customer-stats):");
-            for (int standbys : new int[] {0, 1}) {
-                attempt(report, "restart standby " + standbys, () -> report.restarts.add(new Restart(bench).run(standbys)));
+            for (boolean staticMembership : o.staticMembership) {
+                for (int standbys : new int[] {0, 1}) {
+                    attempt(report, "restart standby " + standbys + (staticMembership ? " static" : " dynamic"),
+                            () -> report.restarts.add(new Restart(bench).run(standbys, staticMembership)));
+                }
             }
         }
     }

@@ -19,18 +19,26 @@ final class Options {
 
     static final String USAGE = """
             usage: benchmarks/run [options]            (java -jar benchmarks/target/benchmarks.jar [options])
-              --quick                   small data, one commit interval, short phases (about 6 minutes instead of 20)
-              --orders N                orders preloaded into `orders` (default 300000; quick 40000)
+              (default)                 150k orders, both guarantees at the first commit interval and exactly-once
+                                        at the second, short phases, restarts with static membership: ~6 minutes
+              --full                    300k orders, both guarantees at every commit interval, longer phases,
+                                        restarts with static and dynamic membership: ~15 minutes
+              --quick                   40k orders, one commit interval, shortest phases: ~3 minutes
+              --orders N                orders preloaded into `orders` (default 150000; full 300000; quick 40000)
               --customers N             distinct customers in those orders (default 10000)
               --products N              distinct products (default 30)
               --restore-customers N     customers in customer-stats' state for the restart test (default 100000; quick 20000)
+              --membership m,n          restart phase: static (each instance its own KAFKA_GROUP_INSTANCE_ID, as
+                                        docker-compose.yml runs the stateful services), dynamic (none) (default static;
+                                        full static,dynamic)
               --services a,b,...        services to measure (default: all five)
               --only p,q,...            phases: throughput (with the two ceilings), latency, http, restart (default: all)
-              --guarantees g,h          processing guarantees (default exactly_once_v2,at_least_once)
+              --guarantees g,h          processing guarantees (default exactly_once_v2,at_least_once; given, or with
+                                        --full, each at every commit interval)
               --commit-intervals a,b    commit.interval.ms values (default 100,1000; quick 100); the first is "the default"
               --latency-rate N          orders/s for the latency and HTTP phases (default: half the slowest
                                         service's exactly-once throughput at the first commit interval; 2000 without it)
-              --warmup S / --measure S  latency and HTTP phase seconds (default 10/20; quick 5/8)
+              --warmup S / --measure S  latency and HTTP phase seconds (default 5/10; full 10/20; quick 3/6)
               --http-rate N             HTTP requests/s (default 500)
               --env KEY=VALUE           extra environment for every service process (repeatable), e.g.
                                         --env KAFKA_PRODUCER_LINGER_MS=5 to try a tuning
@@ -39,7 +47,6 @@ final class Options {
                                         --variant batch128k:KAFKA_PRODUCER_BATCH_SIZE=131072
               --repeat N                run each service's throughput block (baseline and variants) N times, interleaved;
                                         the results then add a table of medians
-              --static-membership       restart phase: each instance with its own KAFKA_GROUP_INSTANCE_ID
               --label TEXT              a note printed with the results (what this run tries)
               --results FILE            markdown results file (default: benchmarks/RESULTS.md for a run without
                                         options, else benchmarks/target/results.md)
@@ -47,6 +54,7 @@ final class Options {
             """;
 
     boolean quick;
+    boolean full;
     long orders = -1;
     int customers = 10_000;
     int products = 30;
@@ -54,13 +62,16 @@ final class Options {
     List<String> services = Topics.SERVICES;
     Set<String> phases = Set.copyOf(PHASES);
     List<String> guarantees = List.of(EOS, ALOS);
+    /** Every guarantee at every commit interval; else at-least-once only at the first one. */
+    boolean everyGuaranteeAtEveryInterval;
     List<Long> commitIntervals;
     double latencyRate = -1;
     int warmupSeconds = -1;
     int measureSeconds = -1;
     int httpRate = 500;
     int repeat = 1;
-    boolean staticMembership;
+    /** The restart phase's memberships: {@code true} static (a group.instance.id per instance), {@code false} dynamic. */
+    List<Boolean> staticMembership;
     Map<String, String> env = new LinkedHashMap<>();
     /** Tuning variants measured next to the baseline in the throughput phase: name to extra environment. */
     Map<String, Map<String, String>> variants = new LinkedHashMap<>();
@@ -91,8 +102,8 @@ final class Options {
                 o.quick = true;
                 continue;
             }
-            if (arg.equals("--static-membership")) {
-                o.staticMembership = true;
+            if (arg.equals("--full")) {
+                o.full = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -106,7 +117,12 @@ final class Options {
                 case "--restore-customers" -> o.restoreCustomers = Integer.parseInt(value);
                 case "--services" -> o.services = checked(list(value), Topics.SERVICES, arg);
                 case "--only" -> o.phases = Set.copyOf(checked(list(value), PHASES, arg));
-                case "--guarantees" -> o.guarantees = checked(list(value), List.of(EOS, ALOS), arg);
+                case "--guarantees" -> {
+                    o.guarantees = checked(list(value), List.of(EOS, ALOS), arg);
+                    o.everyGuaranteeAtEveryInterval = true;
+                }
+                case "--membership" -> o.staticMembership = checked(list(value), List.of("static", "dynamic"), arg).stream()
+                        .map("static"::equals).toList();
                 case "--commit-intervals" -> o.commitIntervals = list(value).stream().map(Long::parseLong).toList();
                 case "--latency-rate" -> o.latencyRate = Double.parseDouble(value);
                 case "--warmup" -> o.warmupSeconds = Integer.parseInt(value);
@@ -145,22 +161,37 @@ final class Options {
             // only a full run with the defaults replaces the committed results
             o.results = o.args.isEmpty() ? o.repo.resolve("benchmarks/RESULTS.md") : o.repo.resolve("benchmarks/target/results.md");
         }
+        if (o.quick && o.full) {
+            throw new IllegalArgumentException("--quick or --full, not both");
+        }
+        o.everyGuaranteeAtEveryInterval |= o.full;
         if (o.commitIntervals == null) {
             o.commitIntervals = o.quick ? List.of(100L) : List.of(100L, 1000L);
         }
         if (o.orders < 0) {
-            o.orders = o.quick ? 40_000 : 300_000;
+            o.orders = o.quick ? 40_000 : o.full ? 300_000 : 150_000;
         }
         if (o.restoreCustomers < 0) {
             o.restoreCustomers = o.quick ? 20_000 : 100_000;
         }
         if (o.warmupSeconds < 0) {
-            o.warmupSeconds = o.quick ? 5 : 10;
+            o.warmupSeconds = o.quick ? 3 : o.full ? 10 : 5;
         }
         if (o.measureSeconds < 0) {
-            o.measureSeconds = o.quick ? 8 : 20;
+            o.measureSeconds = o.quick ? 6 : o.full ? 20 : 10;
+        }
+        if (o.staticMembership == null) {
+            o.staticMembership = o.full ? List.of(true, false) : List.of(true);
         }
         return o;
+    }
+
+    /** The guarantees measured at this commit interval. */
+    List<String> guaranteesAt(long commitIntervalMs) {
+        if (everyGuaranteeAtEveryInterval || commitIntervalMs == commitIntervals.get(0)) {
+            return guarantees;
+        }
+        return guarantees.stream().filter(EOS::equals).toList();
     }
 
     Duration warmup() {

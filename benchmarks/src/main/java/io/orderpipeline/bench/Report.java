@@ -102,9 +102,6 @@ final class Report {
         if (!options.env.isEmpty()) {
             md.append("Extra service environment: `").append(options.env).append("`.\n");
         }
-        if (options.staticMembership) {
-            md.append("Restart phase with static membership: each customer-stats instance has its own `KAFKA_GROUP_INSTANCE_ID`.\n");
-        }
         options.variants.forEach((name, env) -> md.append("Variant `").append(name).append("`: the service with `").append(env)
                 .append("` (throughput phase, right after its baseline run).\n"));
         md.append("How to read it: `benchmarks/README.md`. Ratios are to the plain kafka-clients copy of this same run,\n"
@@ -273,18 +270,22 @@ final class Report {
         }
         md.append("## Restart and restore after kill -9: customer-stats, exactly-once\n\n");
         md.append("Seconds from the restart of the killed instance (started again at once, same state dir).\n\n");
-        md.append("| standby replicas | instances | customers in state | to RUNNING | to queryable (restarted instance) |"
+        md.append("| membership | standby replicas | instances | customers in state | to RUNNING | to queryable (restarted instance) |"
                 + " to queryable (survivor) | to every partition processing | per partition | state after restore |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Restart.Result r : restarts) {
-            md.append(String.format(Locale.ROOT, "| %d | %d | %,d | %.1f | %.1f | %s | %.1f | %s | %s |%n", r.standbys(), r.instances(),
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %,d | %.1f | %.1f | %s | %.1f | %s | %s |%n",
+                    r.staticMembership() ? "static" : "dynamic", r.standbys(), r.instances(),
                     r.customers(), r.toRunningSeconds(), r.queryableSeconds(),
                     Double.isNaN(r.survivorQueryableSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f", r.survivorQueryableSeconds()),
                     r.toServingSeconds(), r.probeSeconds().stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList(),
                     r.exact() ? "exact (" + r.detail() + ")" : "WRONG (" + r.detail() + ")"));
         }
         md.append("\nQueryable: `GET /customers/{id}/stats` answers 200 for a customer of each partition. Processing: a probe order per\n"
-                + "partition, sent at the restart, has its new totals visible read_committed (count 2 = the order before the kill + the probe).\n\n");
+                + "partition, sent at the restart, has its new totals visible read_committed (count 2 = the order before the kill + the probe).\n"
+                + "Static membership: each instance has its own `KAFKA_GROUP_INSTANCE_ID` (as docker-compose.yml runs the stateful services), so\n"
+                + "the restarted one takes its partitions back at once; dynamic: none, so the group waits for the killed member's session\n"
+                + "to time out (`session.timeout.ms`, 45 s by default) before it rebalances.\n\n");
     }
 
     private void targets(StringBuilder md) {

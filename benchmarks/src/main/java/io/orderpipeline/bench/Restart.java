@@ -55,7 +55,7 @@ final class Restart {
      * {@code GET /customers/{id}/stats} with 200 for a customer of every partition;
      * {@code survivorQueryableSeconds} the same on the instance that was not killed (NaN with one instance).
      */
-    record Result(int standbys, int instances, int customers, double toRunningSeconds, double toServingSeconds,
+    record Result(int standbys, boolean staticMembership, int instances, int customers, double toRunningSeconds, double toServingSeconds,
             List<Double> probeSeconds, double queryableSeconds, double survivorQueryableSeconds, boolean exact, String detail) {
     }
 
@@ -65,7 +65,7 @@ final class Restart {
         this.bench = bench;
     }
 
-    Result run(int standbys) {
+    Result run(int standbys, boolean staticMembership) {
         int customers = bench.options.restoreCustomers;
         int instances = standbys == 0 ? 1 : 2;
         String appId = bench.newAppId("customer-stats-restart-sb" + standbys);
@@ -76,7 +76,7 @@ final class Restart {
             env.put("NUM_STANDBY_REPLICAS", String.valueOf(standbys));
             env.put("STATE_DIR", bench.workDir.resolve("state").resolve(appId + "-" + i).toString());
             env.put("KAFKA_CLIENT_ID", clientId(appId, i));
-            if (bench.options.staticMembership) {
+            if (staticMembership) {
                 // static membership: a restarted instance takes its old place at once, no rebalance
                 env.put("KAFKA_GROUP_INSTANCE_ID", clientId(appId, i));
             }
@@ -146,7 +146,7 @@ final class Restart {
             boolean exact = counts.values().stream().allMatch(c -> c == 2);
             String detail = "killed instance " + victim + " of " + instances + "; probe counts " + counts;
             int survivor = instances == 1 ? -1 : 1 - victim;
-            Result result = new Result(standbys, instances, customers, (running.nanos() - restart) / 1e9, toServing,
+            Result result = new Result(standbys, staticMembership, instances, customers, (running.nanos() - restart) / 1e9, toServing,
                     probeSeconds, (queryable.get(victim) - restart) / 1e9,
                     survivor < 0 ? Double.NaN : (queryable.get(survivor) - restart) / 1e9, exact, detail);
             System.out.printf("  customer-stats standby %d: restarted instance RUNNING after %.1f s, queryable after %.1f s%s;"

@@ -143,6 +143,10 @@ public final class KafkaBroker implements AutoCloseable {
         // a missing topic is an error, not a silently created one-partition topic
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");
+        // no time-based retention: Kafka's default (7 days) counts from each record's timestamp, so
+        // replayed or test data with older event times (the tests' fixed dates) was deleted while
+        // the services were still reading it; this broker's data lives as long as its directory
+        p.put("log.retention.ms", "-1");
         // no 3 s wait for more members before the first rebalance
         p.put("group.initial.rebalance.delay.ms", "0");
         // the default 128 MB dedupe buffer does not fit a small heap

@@ -92,6 +92,8 @@ class KafkaBrokerTest {
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(customers, orders)).all().get();
             assertThat(configs.get(customers).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
             assertThat(configs.get(orders).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("delete");
+            // records with event times older than 7 days (the tests' fixed dates) are kept
+            assertThat(configs.get(orders).get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
 
             ConfigResource brokerResource = new ConfigResource(ConfigResource.Type.BROKER, "1");
             Config brokerConfig = admin.describeConfigs(List.of(brokerResource)).all().get().get(brokerResource);
