@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -92,18 +93,9 @@ class JsonSerdeTest {
     void aParsedOrderIsWrittenAsTheBytesItWasReadFrom() {
         byte[] value = utf8("{ \"amount\": 149.990, \"order_id\": 1001, \"customer_id\": 42, \"product\": \"keyboard\", \"x\": [1] }");
         Parsed<Order> parsed = Topics.ORDERS_AS_READ.valueSerde().deserializer().deserialize("orders", value);
-        assertThat(parsed.value()).isEqualTo(new Order(1001, 42, new BigDecimal("149.990"), "keyboard", null, Map.of("x", java.util.List.of(1))));
+        assertThat(parsed.value()).isEqualTo(new Order(1001, 42, new BigDecimal("149.990"), "keyboard", null, Map.of("x", List.of(1))));
         assertThat(Topics.HIGH_VALUE_ORDERS.valueSerde().serializer().serialize("high-value-orders", parsed)).isSameAs(value);
         assertThat(roundTrip(Topics.HIGH_VALUE_ORDERS.valueSerde(), parsed)).isEqualTo(parsed);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("badOrders")
-    void ordersAsReadRejectEveryBadOrderLikeOrders(Map.Entry<String, byte[]> bad) {
-        assertThatThrownBy(() -> Topics.ORDERS_AS_READ.valueSerde().deserializer().deserialize("orders", bad.getValue()))
-                .as(bad.getKey())
-                .isInstanceOf(SerializationException.class)
-                .hasMessageStartingWith("Invalid Order");
     }
 
     @Test
@@ -125,10 +117,12 @@ class JsonSerdeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badOrders")
     void rejectsEveryKindOfBadOrderNamingTheType(Map.Entry<String, byte[]> bad) {
-        assertThatThrownBy(() -> Topics.ORDERS.valueSerde().deserializer().deserialize("orders", bad.getValue()))
-                .as(bad.getKey())
-                .isInstanceOf(SerializationException.class)
-                .hasMessageStartingWith("Invalid Order");
+        for (Topic<String, ?> orders : List.of(Topics.ORDERS, Topics.ORDERS_AS_READ)) {
+            assertThatThrownBy(() -> orders.valueSerde().deserializer().deserialize("orders", bad.getValue()))
+                    .as(bad.getKey())
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageStartingWith("Invalid Order");
+        }
     }
 
     @Test
