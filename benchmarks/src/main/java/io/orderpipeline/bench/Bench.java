@@ -23,7 +23,10 @@ final class Bench {
     /** The broker's process, for its CPU time. */
     Proc broker;
     private final AtomicInteger sequence = new AtomicInteger();
-    /** The Dockerfile's JVM flags for the services, but the heap (75% of a container's memory there). */
+    /**
+     * The Dockerfile's JVM flags for the services, but the heap (75% of a container's memory there);
+     * the ceilings (plain copy, transactional loop) run with the same flags. {@code --jvm} replaces them.
+     */
     static final List<String> SERVICE_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 
     Bench(Options options, Cluster cluster, Path workDir, Path logDir, Path benchJar, String runId) {
@@ -78,7 +81,7 @@ final class Bench {
      */
     Proc startService(String service, String logName, Map<String, String> env) {
         cluster.createTopics(List.of(env.get("APPLICATION_ID") + "-dlq"), 3);
-        return Proc.start(logName, Proc.java(SERVICE_JVM_OPTIONS, serviceJar(service), null), env, logDir.resolve(logName + ".log"));
+        return Proc.start(logName, Proc.java(options.jvmOptions, serviceJar(service), null), env, logDir.resolve(logName + ".log"));
     }
 
     /** Starts one of this module's mains in its own JVM. */

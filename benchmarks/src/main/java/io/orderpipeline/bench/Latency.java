@@ -74,7 +74,7 @@ final class Latency {
     /** A ceiling loop in its own JVM, committing every 100 ms, reading from the end of the input. */
     Result ceiling(Class<?> main, String subject, String outputTopic, Predicate<byte[]> producesOutput) {
         String group = bench.newAppId(main.getSimpleName().toLowerCase() + "-latency");
-        return measure(subject, outputTopic, producesOutput, false, () -> bench.startMain(main, group, List.of(),
+        return measure(subject, outputTopic, producesOutput, false, () -> bench.startMain(main, group, bench.options.jvmOptions,
                 bench.bootstrap(), group, "orders", outputTopic, "100", "latest"));
     }
 

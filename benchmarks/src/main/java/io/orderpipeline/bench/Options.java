@@ -40,6 +40,8 @@ final class Options {
                                         service's exactly-once throughput at the first commit interval; 2000 without it)
               --warmup S / --measure S  latency and HTTP phase seconds (default 5/10; full 10/20; quick 3/6)
               --http-rate N             HTTP requests/s (default 500)
+              --jvm "FLAGS"             JVM flags of the services and the ceilings (default: the Dockerfile's,
+                                        -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError)
               --env KEY=VALUE           extra environment for every service process (repeatable), e.g.
                                         --env KAFKA_PRODUCER_LINGER_MS=5 to try a tuning
               --variant NAME:K=V[,K=V]  a tuning variant (repeatable): in the throughput phase every service run is
@@ -73,6 +75,7 @@ final class Options {
     /** The restart phase's memberships: {@code true} static (a group.instance.id per instance), {@code false} dynamic. */
     List<Boolean> staticMembership;
     Map<String, String> env = new LinkedHashMap<>();
+    List<String> jvmOptions = Bench.SERVICE_JVM_OPTIONS;
     /** Tuning variants measured next to the baseline in the throughput phase: name to extra environment. */
     Map<String, Map<String, String>> variants = new LinkedHashMap<>();
     String label = "";
@@ -129,6 +132,7 @@ final class Options {
                 case "--measure" -> o.measureSeconds = Integer.parseInt(value);
                 case "--http-rate" -> o.httpRate = Integer.parseInt(value);
                 case "--repeat" -> o.repeat = Integer.parseInt(value);
+                case "--jvm" -> o.jvmOptions = Arrays.stream(value.trim().split("\\s+")).filter(f -> !f.isEmpty()).toList();
                 case "--env" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {

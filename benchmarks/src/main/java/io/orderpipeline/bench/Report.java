@@ -54,7 +54,8 @@ final class Report {
 
     /**
      * The reference of a throughput figure: the mean of the plain copies measured right before and
-     * right after it (the load of a shared machine drifts), or of every copy for a copy itself.
+     * right after it (the load of a shared machine drifts), or of every copy for a copy itself; a
+     * copy whose figure could not be measured (a steady part too short) is passed over.
      */
     double reference(Throughput.Result r) {
         return reference(r, Throughput.Result::perSecond);
@@ -63,19 +64,20 @@ final class Report {
     /** {@link #reference(Throughput.Result)} of one figure of the results. */
     double reference(Throughput.Result r, ToDoubleFunction<Throughput.Result> figure) {
         int at = throughput.indexOf(r);
-        double allCopies = throughput.stream().filter(Report::isCopy).mapToDouble(figure).average().orElse(Double.NaN);
+        double allCopies = throughput.stream().filter(Report::isCopy).mapToDouble(figure).filter(Double::isFinite)
+                .average().orElse(Double.NaN);
         if (isCopy(r) || at < 0) {
             return allCopies;
         }
         List<Double> around = new ArrayList<>();
         for (int i = at - 1; i >= 0; i--) {
-            if (isCopy(throughput.get(i))) {
+            if (isCopy(throughput.get(i)) && Double.isFinite(figure.applyAsDouble(throughput.get(i)))) {
                 around.add(figure.applyAsDouble(throughput.get(i)));
                 break;
             }
         }
         for (int i = at + 1; i < throughput.size(); i++) {
-            if (isCopy(throughput.get(i))) {
+            if (isCopy(throughput.get(i)) && Double.isFinite(figure.applyAsDouble(throughput.get(i)))) {
                 around.add(figure.applyAsDouble(throughput.get(i)));
                 break;
             }
@@ -140,7 +142,8 @@ final class Report {
                     preload.orders(), preload.avgOrderBytes(), preload.customers(), preload.products(),
                     preload.customerRecords(), preload.elapsed().toMillis() / 1000.0));
         }
-        row(md, "services", "`java -jar <service>/target/<service>.jar`, default JVM options, one process each");
+        row(md, "services", "`java " + String.join(" ", options.jvmOptions) + " -jar <service>/target/<service>.jar` (the Dockerfile's"
+                + " JVM flags; the ceilings with the same flags), one process each");
         md.append('\n');
     }
 
@@ -160,10 +163,11 @@ final class Report {
                 + " drain s | start to RUNNING s | CPU ms/1k: subject | CPU ms/1k: broker | CPU-bound × plain copy |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Throughput.Result r : throughput) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %,.0f | %.2f | %.1f | %.1f | %.0f | %.0f | %.2f |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %s | %s | %.1f | %.1f | %s | %s | %s |%n",
                     r.subject(), r.guarantee(), r.commitIntervalMs(), r.perSecond(), r.perSecond() / reference(r),
-                    r.steadyPerSecond(), r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond),
-                    r.seconds(), r.startupSeconds(), r.cpuMsPerThousand(), r.brokerCpuMsPerThousand(), cpuBound(r)));
+                    figure("%,.0f", r.steadyPerSecond()), figure("%.2f", r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond)),
+                    r.seconds(), r.startupSeconds(), figure("%.0f", r.cpuMsPerThousand()), figure("%.0f", r.brokerCpuMsPerThousand()),
+                    figure("%.2f", cpuBound(r))));
         }
         if (options.repeat > 1) {
             medians(md);
@@ -262,6 +266,11 @@ final class Report {
                     h.ms("send_p50"), h.ms("send_p99"), h.ms("send_max"), h.count("ok"), h.count("not200"), h.count("failed")));
         }
         md.append('\n');
+    }
+
+    /** A figure, or "-" where it could not be measured (NaN). */
+    private static String figure(String format, double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "-";
     }
 
     private void restartTable(StringBuilder md) {

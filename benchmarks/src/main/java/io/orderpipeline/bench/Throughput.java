@@ -29,6 +29,10 @@ final class Throughput {
         }
     }
 
+    /** A steady part shorter than this, or with fewer than this share of the orders, is not measured (shown as "-"). */
+    static final double MIN_STEADY_SECONDS = 0.2;
+    static final double MIN_STEADY_SHARE = 0.25;
+
     /**
      * The steady part of a drain starts once the committed offsets cover this share of the orders:
      * the first part of a fresh JVM's work is mostly JIT compilation and fetching metadata.
@@ -75,7 +79,7 @@ final class Throughput {
     /** A ceiling loop ({@link PlainCopy} or {@link TransactionalFilter}) in its own JVM. */
     Result ceiling(Class<?> main, String subject, String guarantee, long commitIntervalMs, String output) {
         String group = bench.newAppId(main.getSimpleName().toLowerCase());
-        Proc proc = bench.startMain(main, group, List.of(), bench.bootstrap(), group, "orders", output,
+        Proc proc = bench.startMain(main, group, bench.options.jvmOptions, bench.bootstrap(), group, "orders", output,
                 String.valueOf(commitIntervalMs), "earliest");
         try {
             return drain(proc, subject, group, guarantee, commitIntervalMs, bench.preload.ordersEnd(), false);
@@ -111,8 +115,12 @@ final class Throughput {
         long orders = bench.preload.orders();
         long steadyRecords = orders - drained.markRecords();
         double steadySeconds = (drained.doneNanos() - drained.markNanos()) / 1e9;
-        Result result = new Result(subject, guarantee, commitIntervalMs, orders, seconds, startup, steadyRecords / steadySeconds,
-                cpu * 1e6 / steadyRecords, brokerCpu * 1e6 / steadyRecords);
+        // a drain whose commits jumped over most of the second half (a long commit interval on a short
+        // drain) has no steady part to measure
+        boolean steady = steadyRecords >= orders * MIN_STEADY_SHARE && steadySeconds >= MIN_STEADY_SECONDS;
+        Result result = new Result(subject, guarantee, commitIntervalMs, orders, seconds, startup,
+                steady ? steadyRecords / steadySeconds : Double.NaN,
+                steady ? cpu * 1e6 / steadyRecords : Double.NaN, steady ? brokerCpu * 1e6 / steadyRecords : Double.NaN);
         System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%4.1f s; running after %4.1f s), steady %,7.0f/s;"
                         + " CPU ms per 1000: %3.0f + broker %3.0f%n", subject, guarantee, commitIntervalMs,
                 result.perSecond(), seconds, startup, result.steadyPerSecond(), result.cpuMsPerThousand(),
