@@ -37,7 +37,7 @@ public final class ProductRevenueApp {
                 // one partition's fetched records before the next one's, so with 1 MB fetches one
                 // orders partition ran minutes of event time ahead of the others, the stream time of
                 // orders-by-product passed window end + grace early, and on-time orders were dropped
-                // as late (15-20% of a 200k backlog; none with 16 KB: benchmarks/RESULTS.md)
+                // as late (15-20% of a 200k backlog; 0-1% with 16 KB: benchmarks/RESULTS.md)
                 .withDefault(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAX_PARTITION_FETCH_BYTES);
     }
 
