@@ -29,7 +29,7 @@ public final class ServiceConfig {
     public static final String NUM_STANDBY_REPLICAS = "NUM_STANDBY_REPLICAS";
 
     /** The producer's {@code batch.size} unless {@code KAFKA_PRODUCER_BATCH_SIZE} says otherwise. */
-    public static final String PRODUCER_BATCH_SIZE = "131072";
+    private static final String PRODUCER_BATCH_SIZE = "131072";
 
     private static final String KAFKA_PREFIX = "KAFKA_";
     /** Variables the JVM and Kafka's own scripts use; they are not Kafka properties. */

@@ -15,11 +15,14 @@ public final class Topics {
     private static final Serde<String> KEY = Serdes.String();
     private static final Pattern CUSTOMER_ID = Pattern.compile("-?[0-9]+");
 
-    /** Input: orders keyed by order id (key may be absent); a null value is a bad record. */
+    /**
+     * Input: orders keyed by order id (key may be absent); a null value is a bad record. The shape
+     * producers and tests write; the services read {@link #ORDERS_AS_READ}.
+     */
     public static final Topic<String, Order> ORDERS =
             new Topic<>("orders", KEY, JsonSerde.nonNull(Order.class));
     /**
-     * The same {@code orders} as the services read them: each valid order with the bytes it came
+     * The same {@code orders} as every service reads them: each valid order with the bytes it came
      * in, which a service passes on unchanged (order-filter's output, the repartition topics)
      * instead of writing the order as JSON again. Bad records fail exactly as with {@link #ORDERS}.
      */

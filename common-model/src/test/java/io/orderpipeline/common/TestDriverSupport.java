@@ -75,6 +75,17 @@ public final class TestDriverSupport {
         return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** One of a service's repartition topics, raw: {@code <service>-<name>-repartition}. */
+    public static TestOutputTopic<byte[], byte[]> repartition(TopologyTestDriver driver, String service, String name) {
+        return rawOutput(driver, service + "-" + name + "-repartition");
+    }
+
+    /** An order value as a producer might write it: spacing, field order, trailing zeros and an extra field of its own. */
+    public static String unusualOrderJson(long orderId, long customerId, String product) {
+        return "{ \"product\": \"" + product + "\", \"amount\": 10.50, \"customer_id\": " + customerId
+                + ", \"order_id\": " + orderId + ", \"x\": [1] }";
+    }
+
     /**
      * Checks a dead-letter record: the bad record's key and value bytes unchanged, headers naming
      * where it came from (partition 0 in a test driver) and an error message starting with {@code error}.

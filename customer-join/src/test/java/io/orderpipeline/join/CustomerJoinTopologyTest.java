@@ -403,6 +403,18 @@ class CustomerJoinTopologyTest {
     }
 
     @Test
+    void theRepartitionTopicCarriesEachOrderAsItWasRead() {
+        String value = TestDriverSupport.unusualOrderJson(1001, 42, "mouse");
+        rawOrders.pipeInput(utf8("1001"), utf8(value), at(1));
+
+        TestRecord<byte[], byte[]> repartitioned =
+                TestDriverSupport.repartition(driver, SERVICE, CustomerJoinTopology.ORDERS_BY_CUSTOMER).readRecord();
+        assertThat(repartitioned.key()).isEqualTo(utf8("42"));
+        assertThat(repartitioned.value()).isEqualTo(utf8(value));
+        assertThat(enriched.readValue().orderId()).isEqualTo(1001);
+    }
+
+    @Test
     void everyOperatorIsNamedAndTheJoinReadsTheRepartitionedOrdersWithTheCustomers() {
         TopologyDescription description = CustomerJoinTopology.build().describe();
         assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-");

@@ -180,6 +180,18 @@ class CustomerStatsTopologyTest {
     }
 
     @Test
+    void theRepartitionTopicCarriesEachOrderAsItWasRead() {
+        String value = TestDriverSupport.unusualOrderJson(1001, 42, "mouse");
+        rawOrders.pipeInput(utf8("1001"), utf8(value));
+
+        TestRecord<byte[], byte[]> repartitioned =
+                TestDriverSupport.repartition(driver, "customer-stats", CustomerStatsTopology.REPARTITION).readRecord();
+        assertThat(repartitioned.key()).isEqualTo(utf8("42"));
+        assertThat(repartitioned.value()).isEqualTo(utf8(value));
+        assertThat(stats.readValue()).isEqualTo(stats(42, 1, "10.50"));
+    }
+
+    @Test
     void keepsStateInAPersistentStoreAndNamesEveryNode() {
         assertThat(store.persistent()).isTrue();
         String description = CustomerStatsTopology.build(THRESHOLD).describe().toString();

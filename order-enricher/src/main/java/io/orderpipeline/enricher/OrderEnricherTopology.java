@@ -1,7 +1,7 @@
 package io.orderpipeline.enricher;
 
 import static io.orderpipeline.common.Topics.ENRICHED_ORDERS;
-import static io.orderpipeline.common.Topics.ORDERS;
+import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 
 import io.orderpipeline.common.EnrichedOrder;
 import io.orderpipeline.common.Order;
@@ -24,8 +24,8 @@ public final class OrderEnricherTopology {
 
     public static Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(ORDERS.name(), ORDERS.consumed().withName("orders-source"))
-                .mapValues(OrderEnricherTopology::enrich, Named.as("enrich"))
+        builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
+                .mapValues(order -> enrich(order.value()), Named.as("enrich"))
                 .to(ENRICHED_ORDERS.name(), ENRICHED_ORDERS.produced().withName("enriched-orders-sink"));
         return builder.build();
     }

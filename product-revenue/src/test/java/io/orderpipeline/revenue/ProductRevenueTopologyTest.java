@@ -76,8 +76,12 @@ class ProductRevenueTopologyTest {
     }
 
     private void restart(Duration grace) {
+        restart(grace, Map.of());
+    }
+
+    private void restart(Duration grace, Map<String, String> overrides) {
         driver.close();
-        start(grace);
+        start(grace, overrides);
     }
 
     /** An instant on the test day, e.g. {@code at("10:59:59.999")}. */
@@ -209,11 +213,22 @@ class ProductRevenueTopologyTest {
     }
 
     @Test
+    void theRepartitionTopicCarriesEachOrderAsItWasRead() {
+        String value = TestDriverSupport.unusualOrderJson(1001, 42, "mouse");
+        rawOrders.pipeInput(utf8("1001"), utf8(value), at("10:15"));
+
+        TestRecord<byte[], byte[]> repartitioned =
+                TestDriverSupport.repartition(driver, SERVICE, ProductRevenueTopology.REPARTITION).readRecord();
+        assertThat(repartitioned.key()).isEqualTo(utf8("mouse"));
+        assertThat(repartitioned.value()).isEqualTo(utf8(value));
+        assertThat(stored("mouse", at("10:00"))).isEqualTo(new RevenueTotals(new BigDecimal("10.50"), 1));
+    }
+
+    @Test
     void windowsAreQueryableForOneDayThenGone() {
         // The store itself, as IQv2 (the HTTP API) reads it: beneath the record cache, which is off
         // here because the classic API would also find an expired window there until it is evicted.
-        driver.close();
-        start(ProductRevenueTopology.DEFAULT_GRACE, Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"));
+        restart(ProductRevenueTopology.DEFAULT_GRACE, Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"));
         pipe("keyboard", "10.00", at("10:15"));
         pipe("mouse", "1.00", at("11:10"));
         WindowStore<String, ValueAndTimestamp<RevenueTotals>> timestamped = driver.getTimestampedWindowStore(STORE);
