@@ -11,4 +11,9 @@ public record RevenueTotals(BigDecimal revenue, long orders) {
     public RevenueTotals add(Order order) {
         return new RevenueTotals(revenue.add(order.amount()), orders + 1);
     }
+
+    /** These totals and {@code other} together; a new record. */
+    public RevenueTotals plus(RevenueTotals other) {
+        return new RevenueTotals(revenue.add(other.revenue), orders + other.orders);
+    }
 }

@@ -39,9 +39,10 @@ public final class StreamsApp implements AutoCloseable {
 
     /**
      * Like {@link #start}, but first deletes this instance's local state, so every store is rebuilt
-     * from its changelog. For stores that must not be reopened from disk: Kafka Streams 4.3.1's
-     * RocksDB versioned store answers no history for a key after it is reopened (a clean restart),
-     * until that key is written again; a restore writes it all again.
+     * from its changelog. For stores that must not be reopened from disk: the RocksDB versioned store
+     * of Kafka Streams 4.3.1 and 4.4.0, reopened (a clean restart), answers no version older than the
+     * latest until its segment is written again; a restore writes it all again (reproduced by
+     * customer-join's {@code VersionedStoreReopenBugTest}).
      */
     public static StreamsApp startFromChangelogs(ServiceConfig config, Topology topology) {
         return start(config, topology, true);

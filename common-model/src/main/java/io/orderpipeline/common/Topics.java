@@ -46,6 +46,13 @@ public final class Topics {
             new Topic<>("customer-alerts", KEY, JsonSerde.of(CustomerAlert.class));
     public static final Topic<String, ProductRevenue> PRODUCT_REVENUE_HOURLY =
             new Topic<>("product-revenue-hourly", KEY, JsonSerde.of(ProductRevenue.class));
+    /**
+     * What product-revenue did not count in a window, keyed by product: a late order (its bytes as
+     * read) or a late partial sum (JSON in the shape of {@link ProductRevenue}); headers say which
+     * window and why (CONTRACT.md).
+     */
+    public static final Topic<String, byte[]> PRODUCT_REVENUE_LATE =
+            new Topic<>("product-revenue-late", KEY, Serdes.ByteArray());
     public static final Topic<String, CustomerEnrichedOrder> CUSTOMER_ENRICHED_ORDERS =
             new Topic<>("customer-enriched-orders", KEY, JsonSerde.of(CustomerEnrichedOrder.class));
 
@@ -55,7 +62,7 @@ public final class Topics {
 
     /** Input and output topics (not the dead-letter topics). */
     public static final List<Topic<String, ?>> ALL = List.of(ORDERS, CUSTOMERS, HIGH_VALUE_ORDERS,
-            ENRICHED_ORDERS, CUSTOMER_STATS, CUSTOMER_ALERTS, PRODUCT_REVENUE_HOURLY, CUSTOMER_ENRICHED_ORDERS);
+            ENRICHED_ORDERS, CUSTOMER_STATS, CUSTOMER_ALERTS, PRODUCT_REVENUE_HOURLY, PRODUCT_REVENUE_LATE, CUSTOMER_ENRICHED_ORDERS);
 
     private Topics() {
     }

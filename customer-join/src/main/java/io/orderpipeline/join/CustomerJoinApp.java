@@ -7,7 +7,8 @@ public final class CustomerJoinApp {
 
     public static void main(String[] args) {
         // the versioned customers store is rebuilt from its changelog at each start: reopened
-        // from disk, Kafka Streams 4.3.1's versioned store loses sight of older versions
+        // from disk, the versioned store of Kafka Streams 4.3.1 and 4.4.0 loses sight of older
+        // versions (VersionedStoreReopenBugTest)
         StreamsApp.startFromChangelogs(ServiceConfig.fromEnv("customer-join"), CustomerJoinTopology.build()).runUntilShutdown();
     }
 }

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
 
 /**
  * orders joined with customers to customer-enriched-orders: every valid order, keyed by customer
@@ -36,11 +37,16 @@ public final class CustomerJoinTopology {
     private CustomerJoinTopology() {
     }
 
+    /** The customers store: RocksDB, versioned, {@link #HISTORY_RETENTION} of history, Kafka Streams' default segment interval. */
+    static VersionedBytesStoreSupplier customersStore() {
+        return Stores.persistentVersionedKeyValueStore(CUSTOMERS_STORE, HISTORY_RETENTION);
+    }
+
     public static Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
         KTable<String, Customer> customers = builder.table(CUSTOMERS.name(),
                 CUSTOMERS.consumed().withName("customers-table"),
-                Materialized.<String, Customer>as(Stores.persistentVersionedKeyValueStore(CUSTOMERS_STORE, HISTORY_RETENTION))
+                Materialized.<String, Customer>as(customersStore())
                         .withKeySerde(CUSTOMERS.keySerde())
                         .withValueSerde(CUSTOMERS.valueSerde()));
         builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))

@@ -3,8 +3,12 @@ package io.orderpipeline.revenue;
 import io.orderpipeline.common.ServiceConfig;
 import io.orderpipeline.common.StreamsApp;
 import java.time.Duration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.streams.StreamsConfig;
+import io.orderpipeline.common.Topics;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.Topology;
 
 public final class ProductRevenueApp {
@@ -13,37 +17,53 @@ public final class ProductRevenueApp {
     /** Environment variable: the grace period of the hourly windows, in seconds (default 300). */
     public static final String WINDOW_GRACE_SECONDS = "WINDOW_GRACE_SECONDS";
 
-    /** The main consumer's {@code max.partition.fetch.bytes} unless {@code KAFKA_MAIN_CONSUMER_MAX_PARTITION_FETCH_BYTES} says otherwise. */
-    static final String MAX_PARTITION_FETCH_BYTES = "16384";
+    /**
+     * Environment variable: seconds without orders (wall-clock, while its task runs) after which a
+     * partition of {@code orders} is idle and no longer holds windows open (default 30).
+     */
+    public static final String IDLE_PARTITION_SECONDS = "IDLE_PARTITION_SECONDS";
+    private static final Duration PARTITIONS_TIMEOUT = Duration.ofSeconds(30);
 
     private ProductRevenueApp() {
     }
 
     public static void main(String[] args) {
-        ServiceConfig config = withServiceDefaults(ServiceConfig.fromEnvWithHttp(SERVICE));
+        ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
         StreamsApp app = StreamsApp.start(config, topology(config));
         RevenueRoutes.start(config, app);
         app.runUntilShutdown();
     }
 
-    /** The service's own Kafka defaults on top of the suite's; a {@code KAFKA_*} variable still wins. */
-    static ServiceConfig withServiceDefaults(ServiceConfig config) {
-        return config
-                // emit a closed window as soon as a record closes it: Kafka Streams otherwise looks
-                // for closed windows at most once a second, and a window closed within that second
-                // waited for the next order
-                .withDefault(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0")
-                // small fetches per partition while catching up on a backlog: the consumer hands out
-                // one partition's fetched records before the next one's, so with 1 MB fetches one
-                // orders partition ran minutes of event time ahead of the others, the stream time of
-                // orders-by-product passed window end + grace early, and on-time orders were dropped
-                // as late (15-20% of a 200k backlog; 0-1% with 16 KB: benchmarks/RESULTS.md)
-                .withDefault(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAX_PARTITION_FETCH_BYTES);
+    /** The service's topology with its configured grace period and idleness, for the partitions {@code orders} has now. */
+    public static Topology topology(ServiceConfig config) {
+        return topology(config, ordersPartitions(config));
     }
 
-    /** The service's topology with its configured grace period. */
-    public static Topology topology(ServiceConfig config) {
-        return ProductRevenueTopology.build(grace(config));
+    static Topology topology(ServiceConfig config, int ordersPartitions) {
+        return ProductRevenueTopology.build(grace(config), idleness(config), ordersPartitions);
+    }
+
+    /** How many partitions {@code orders} has: every one of them must pass a window's end + grace before it closes. */
+    static int ordersPartitions(ServiceConfig config) {
+        try (Admin admin = Admin.create(config.streamsProperties())) {
+            return admin.describeTopics(List.of(Topics.ORDERS.name())).allTopicNames()
+                    .get(PARTITIONS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(Topics.ORDERS.name()).partitions().size();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the partitions of topic " + Topics.ORDERS.name() + " (it must exist before "
+                    + SERVICE + " starts): " + (e.getCause() == null ? e : e.getCause()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static Duration idleness(ServiceConfig config) {
+        int seconds = config.getInt(IDLE_PARTITION_SECONDS, (int) ProductRevenueTopology.DEFAULT_IDLENESS.toSeconds());
+        if (seconds < 1) {
+            throw new IllegalArgumentException(IDLE_PARTITION_SECONDS + " must be at least 1, got " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     static Duration grace(ServiceConfig config) {

@@ -98,12 +98,12 @@ final class RevenueQueryService implements RevenueRoutes.Queries {
     }
 
     private List<WindowRevenue> windows(String product, Instant from, Instant to, int partition, boolean active) {
-        WindowKeyQuery<String, Object> query = WindowKeyQuery.withKeyAndWindowStartRange(product, from, to);
+        WindowKeyQuery<String, RevenueTotals> query = WindowKeyQuery.withKeyAndWindowStartRange(product, from, to);
         List<WindowRevenue> windows = new ArrayList<>();
-        try (WindowStoreIterator<Object> iterator = active ? store.active(query, partition) : store.standby(query, partition)) {
+        try (WindowStoreIterator<RevenueTotals> iterator = active ? store.active(query, partition) : store.standby(query, partition)) {
             iterator.forEachRemaining(entry -> {
                 Instant start = Instant.ofEpochMilli(entry.key);
-                RevenueTotals totals = StoreQueries.plain(entry.value);
+                RevenueTotals totals = entry.value;
                 windows.add(new WindowRevenue(start, start.plus(WINDOW_SIZE), totals.revenue(), totals.orders()));
             });
         }
@@ -157,14 +157,14 @@ final class RevenueQueryService implements RevenueRoutes.Queries {
 
     private LocalWindowProducts local(Instant at) {
         Instant start = windowStart(at);
-        WindowRangeQuery<String, Object> query = WindowRangeQuery.withWindowStartRange(start, start);
+        WindowRangeQuery<String, RevenueTotals> query = WindowRangeQuery.withWindowStartRange(start, start);
         List<ProductTotal> products = new ArrayList<>();
-        Map<Integer, KeyValueIterator<Windowed<String>, Object>> byPartition = store.allActive(query);
-        for (KeyValueIterator<Windowed<String>, Object> iterator : byPartition.values()) {
+        Map<Integer, KeyValueIterator<Windowed<String>, RevenueTotals>> byPartition = store.allActive(query);
+        for (KeyValueIterator<Windowed<String>, RevenueTotals> iterator : byPartition.values()) {
             try (iterator) {
                 while (iterator.hasNext()) {
-                    KeyValue<Windowed<String>, Object> entry = iterator.next();
-                    RevenueTotals totals = StoreQueries.plain(entry.value);
+                    KeyValue<Windowed<String>, RevenueTotals> entry = iterator.next();
+                    RevenueTotals totals = entry.value;
                     products.add(new ProductTotal(entry.key.key(), totals.revenue(), totals.orders()));
                 }
             }

@@ -39,13 +39,15 @@ class ProductRevenueAppTest {
     }
 
     @Test
-    void ownDefaultsEmitAtOnceAndFetchLittlePerPartitionUnlessTheEnvironmentSaysOtherwise() {
-        assertThat(ProductRevenueApp.withServiceDefaults(config(Map.of())).streamsProperties())
-                .containsEntry(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0")
-                .containsEntry("main.consumer.max.partition.fetch.bytes", "16384");
-        assertThat(ProductRevenueApp.withServiceDefaults(config(Map.of("KAFKA_MAIN_CONSUMER_MAX_PARTITION_FETCH_BYTES", "1048576")))
-                .streamsProperties())
-                .containsEntry("main.consumer.max.partition.fetch.bytes", "1048576");
+    void idlenessDefaultsToThirtySecondsAndComesFromIdlePartitionSeconds() {
+        assertThat(ProductRevenueApp.idleness(config(Map.of()))).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ProductRevenueApp.idleness(config(Map.of("IDLE_PARTITION_SECONDS", "600")))).isEqualTo(Duration.ofMinutes(10));
+        for (String bad : new String[] {"0", "-1", "soon"}) {
+            assertThatThrownBy(() -> ProductRevenueApp.idleness(config(Map.of("IDLE_PARTITION_SECONDS", bad))))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("IDLE_PARTITION_SECONDS");
+        }
     }
 
     @Test
@@ -54,6 +56,6 @@ class ProductRevenueAppTest {
         assertThat(config.streamsProperties())
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "product-revenue")
                 .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:8082");
-        assertThat(ProductRevenueApp.topology(config).describe().toString()).contains(ProductRevenueTopology.STORE);
+        assertThat(ProductRevenueApp.topology(config, 3).describe().toString()).contains(ProductRevenueTopology.STORE);
     }
 }

@@ -54,7 +54,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,11 +69,10 @@ class ProductRevenueStoreIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /**
-     * Every order of this test goes to one partition of {@code orders}, so that they reach
-     * orders-by-product in the order sent: from several partitions they may arrive in any order,
-     * and one hour ahead of the next would close its window (grace 5 minutes) and drop it.
+     * The orders of this test go round the partitions of {@code orders}: an hour ahead in one
+     * partition does not close a window that another partition has not passed.
      */
-    private static final int ORDERS_PARTITION = 0;
+    private static final int PARTITIONS = 3;
     private static final HostInfo THIS_INSTANCE = new HostInfo("revenue-it", 8080);
     private static final Instant TEN = TestDriverSupport.BASE.truncatedTo(ChronoUnit.HOURS);
     private static final Instant ELEVEN = TEN.plus(WINDOW_SIZE);
@@ -96,7 +94,7 @@ class ProductRevenueStoreIT {
     @BeforeAll
     static void runTheServiceOverTwoClosedHours() {
         broker = KafkaBroker.startOnFreePort(dir.resolve("broker"));
-        ContractTopics.create(broker.bootstrapServers(), 3);
+        ContractTopics.create(broker.bootstrapServers(), PARTITIONS);
         ServiceConfig config = ServiceConfig.of(ProductRevenueApp.SERVICE, true, Map.of(
                 ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                 ServiceConfig.STATE_DIR, dir.resolve("state").toString(),
@@ -114,9 +112,9 @@ class ProductRevenueStoreIT {
         send("mouse", "0.20", ELEVEN.plusSeconds(2700));
         producer.send(new ProducerRecord<>(Topics.ORDERS.name(), null, TEN.toEpochMilli(), "bad-1", utf8("not an order")));
 
-        // Stream time is per partition of orders-by-product, and closed windows are looked for at
-        // most once a wall-clock second: keep orders of both products at 12:10 flowing until the
-        // 10:00 and 11:00 windows have come out.
+        // A window closes once every partition of orders has passed its end + grace: keep orders
+        // at 12:10 flowing (their keys spread them over the partitions) until the 10:00 and 11:00
+        // windows have come out.
         try (KafkaConsumer<String, ProductRevenue> consumer = readCommitted(Topics.PRODUCT_REVENUE_HOURLY.keySerde().deserializer(),
                 Topics.PRODUCT_REVENUE_HOURLY.valueSerde().deserializer())) {
             consumer.subscribe(List.of(Topics.PRODUCT_REVENUE_HOURLY.name()));
@@ -174,29 +172,27 @@ class ProductRevenueStoreIT {
         KeyQueryMetadata where = streams.queryMetadataForKey(STORE, "keyboard", Topics.PRODUCT_REVENUE_HOURLY.keySerde().serializer());
         assertThat(where.activeHost()).isEqualTo(THIS_INSTANCE);
 
-        StateQueryResult<WindowStoreIterator<Object>> result = streams.query(StateQueryRequest.inStore(STORE)
-                .withQuery(WindowKeyQuery.<String, Object>withKeyAndWindowStartRange("keyboard", TEN, TEN))
+        StateQueryResult<WindowStoreIterator<RevenueTotals>> result = streams.query(StateQueryRequest.inStore(STORE)
+                .withQuery(WindowKeyQuery.<String, RevenueTotals>withKeyAndWindowStartRange("keyboard", TEN, TEN))
                 .withPartitions(Set.of(where.partition()))
                 .requireActive());
-        List<KeyValue<Long, Object>> windows = drain(result.getOnlyPartitionResult());
+        List<KeyValue<Long, RevenueTotals>> windows = drain(result.getOnlyPartitionResult());
 
         assertThat(windows).hasSize(1);
         assertThat(windows.get(0).key).isEqualTo(TEN.toEpochMilli());
-        assertThat(windows.get(0).value)
-                .as("IQv2 on this store gives ValueAndTimestamp, not the bare RevenueTotals")
-                .isEqualTo(ValueAndTimestamp.make(KEYBOARD_TEN, ELEVEN.minusMillis(1).toEpochMilli()));
+        assertThat(windows.get(0).value).isEqualTo(KEYBOARD_TEN);
     }
 
     /** (b) one product, a range of windows: WindowKeyQuery over the window starts, oldest first. */
     @Test
     void iqv2OneProductRangeOfWindows() {
-        StateQueryResult<WindowStoreIterator<Object>> result = streams.query(StateQueryRequest.inStore(STORE)
-                .withQuery(WindowKeyQuery.<String, Object>withKeyAndWindowStartRange("mouse", TEN.minus(WINDOW_SIZE), ELEVEN))
+        StateQueryResult<WindowStoreIterator<RevenueTotals>> result = streams.query(StateQueryRequest.inStore(STORE)
+                .withQuery(WindowKeyQuery.<String, RevenueTotals>withKeyAndWindowStartRange("mouse", TEN.minus(WINDOW_SIZE), ELEVEN))
                 .requireActive());
-        List<KeyValue<Long, Object>> windows = new ArrayList<>();
+        List<KeyValue<Long, RevenueTotals>> windows = new ArrayList<>();
         result.getPartitionResults().values().forEach(partition -> windows.addAll(drain(partition)));
 
-        assertThat(windows).extracting(kv -> kv.key, kv -> ((ValueAndTimestamp<?>) kv.value).value()).containsExactly(
+        assertThat(windows).extracting(kv -> kv.key, kv -> kv.value).containsExactly(
                 tuple(TEN.toEpochMilli(), MOUSE_TEN),
                 tuple(ELEVEN.toEpochMilli(), MOUSE_ELEVEN));
     }
@@ -204,16 +200,16 @@ class ProductRevenueStoreIT {
     /** (c) all products of one window: WindowRangeQuery.withWindowStartRange(start, start), every partition. */
     @Test
     void iqv2AllProductsOfOneWindow() {
-        StateQueryResult<KeyValueIterator<Windowed<String>, Object>> result = streams.query(StateQueryRequest.inStore(STORE)
-                .withQuery(WindowRangeQuery.<String, Object>withWindowStartRange(ELEVEN, ELEVEN))
+        StateQueryResult<KeyValueIterator<Windowed<String>, RevenueTotals>> result = streams.query(StateQueryRequest.inStore(STORE)
+                .withQuery(WindowRangeQuery.<String, RevenueTotals>withWindowStartRange(ELEVEN, ELEVEN))
                 .requireActive());
-        Map<String, Object> products = new HashMap<>();
+        Map<String, RevenueTotals> products = new HashMap<>();
         result.getPartitionResults().values().forEach(partition -> {
             assertThat(partition.isSuccess()).as(String.valueOf(partition)).isTrue();
-            try (KeyValueIterator<Windowed<String>, Object> it = partition.getResult()) {
+            try (KeyValueIterator<Windowed<String>, RevenueTotals> it = partition.getResult()) {
                 it.forEachRemaining(kv -> {
                     assertThat(kv.key.window().start()).isEqualTo(ELEVEN.toEpochMilli());
-                    products.put(kv.key.key(), ((ValueAndTimestamp<?>) kv.value).value());
+                    products.put(kv.key.key(), kv.value);
                 });
             }
         });
@@ -222,8 +218,8 @@ class ProductRevenueStoreIT {
 
     @Test
     void iqv2WindowRangeQueryByKeyIsNotSupportedByWindowStores() {
-        StateQueryResult<KeyValueIterator<Windowed<String>, Object>> result = streams.query(StateQueryRequest.inStore(STORE)
-                .withQuery(WindowRangeQuery.<String, Object>withKey("keyboard"))
+        StateQueryResult<KeyValueIterator<Windowed<String>, RevenueTotals>> result = streams.query(StateQueryRequest.inStore(STORE)
+                .withQuery(WindowRangeQuery.<String, RevenueTotals>withKey("keyboard"))
                 .requireActive());
         assertThat(result.getPartitionResults()).isNotEmpty();
         result.getPartitionResults().values().forEach(partition -> {
@@ -232,7 +228,7 @@ class ProductRevenueStoreIT {
         });
     }
 
-    /** The classic API gives the bare RevenueTotals through windowStore(), ValueAndTimestamp through timestampedWindowStore(). */
+    /** The classic API answers the same three questions from the same store. */
     @Test
     void classicStoreApiAnswersTheSameThreeQuestions() {
         ReadOnlyWindowStore<String, RevenueTotals> store = streams.store(
@@ -250,17 +246,12 @@ class ProductRevenueStoreIT {
             all.forEachRemaining(kv -> products.put(kv.key.key(), kv.value));
             assertThat(products).isEqualTo(Map.of("keyboard", KEYBOARD_TEN, "mouse", MOUSE_TEN));
         }
-
-        ReadOnlyWindowStore<String, ValueAndTimestamp<RevenueTotals>> timestamped = streams.store(
-                StoreQueryParameters.fromNameAndType(STORE, QueryableStoreTypes.<String, RevenueTotals>timestampedWindowStore()));
-        assertThat(timestamped.fetch("mouse", ELEVEN.toEpochMilli()))
-                .isEqualTo(ValueAndTimestamp.make(MOUSE_ELEVEN, ELEVEN.plusSeconds(2700).toEpochMilli()));
     }
 
-    private static List<KeyValue<Long, Object>> drain(QueryResult<WindowStoreIterator<Object>> partition) {
+    private static List<KeyValue<Long, RevenueTotals>> drain(QueryResult<WindowStoreIterator<RevenueTotals>> partition) {
         assertThat(partition.isSuccess()).as(String.valueOf(partition)).isTrue();
-        List<KeyValue<Long, Object>> windows = new ArrayList<>();
-        try (WindowStoreIterator<Object> it = partition.getResult()) {
+        List<KeyValue<Long, RevenueTotals>> windows = new ArrayList<>();
+        try (WindowStoreIterator<RevenueTotals> it = partition.getResult()) {
             it.forEachRemaining(windows::add);
         }
         return windows;
@@ -275,7 +266,7 @@ class ProductRevenueStoreIT {
     private static void send(String product, String amount, Instant timestamp) {
         orderId++;
         Order order = new Order(orderId, 42, new BigDecimal(amount), product, "paid");
-        producer.send(new ProducerRecord<>(Topics.ORDERS.name(), ORDERS_PARTITION, timestamp.toEpochMilli(), String.valueOf(orderId),
+        producer.send(new ProducerRecord<>(Topics.ORDERS.name(), (int) (orderId % PARTITIONS), timestamp.toEpochMilli(), String.valueOf(orderId),
                 Topics.ORDERS.valueSerde().serializer().serialize(Topics.ORDERS.name(), order)));
         producer.flush();
     }

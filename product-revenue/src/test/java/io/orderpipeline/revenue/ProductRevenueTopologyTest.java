@@ -20,13 +20,12 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -34,9 +33,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Windows are closed by piping later records (stream time), never by the wall clock. The driver
- * turns off Kafka Streams' throttle of the closed-window check (at most once per wall-clock second
- * on a real app), so here every record emits the windows it closes.
+ * The whole topology on the test driver's one partition of {@code orders}: windows are closed by
+ * piping later records (an order that moves the partition's event time past a window's close
+ * flushes at once); the sums of the current window reach {@link ProductRevenueTopology#STORE} at
+ * the next flush, which {@link #flush()} brings by advancing the wall clock. Several partitions,
+ * idleness and the low watermark: {@link HourlyWindowsTest} and {@link PartialSumsTest}.
  */
 class ProductRevenueTopologyTest {
 
@@ -50,6 +51,7 @@ class ProductRevenueTopologyTest {
     private TestOutputTopic<String, ProductRevenue> hourly;
     private TestOutputTopic<byte[], byte[]> rawHourly;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TestOutputTopic<byte[], byte[]> late;
     private long orderId;
 
     @BeforeEach
@@ -73,6 +75,12 @@ class ProductRevenueTopologyTest {
         hourly = TestDriverSupport.output(driver, Topics.PRODUCT_REVENUE_HOURLY);
         rawHourly = TestDriverSupport.rawOutput(driver, Topics.PRODUCT_REVENUE_HOURLY.name());
         deadLetters = TestDriverSupport.rawOutput(driver, Topics.deadLetter(SERVICE));
+        late = TestDriverSupport.rawOutput(driver, Topics.PRODUCT_REVENUE_LATE.name());
+    }
+
+    /** Sends the sums read since the last flush downstream, as the wall clock does every 100 ms. */
+    private void flush() {
+        driver.advanceWallClockTime(PartialSums.FLUSH_INTERVAL);
     }
 
     private void restart(Duration grace) {
@@ -101,18 +109,9 @@ class ProductRevenueTopologyTest {
     }
 
     private RevenueTotals stored(String product, Instant windowStart) {
+        flush();
         WindowStore<String, RevenueTotals> store = driver.getWindowStore(STORE);
         return store.fetch(product, windowStart.toEpochMilli());
-    }
-
-    private double droppedRecords() {
-        double total = 0;
-        for (Map.Entry<MetricName, ? extends Metric> metric : driver.metrics().entrySet()) {
-            if (metric.getKey().name().equals("dropped-records-total")) {
-                total += (Double) metric.getValue().metricValue();
-            }
-        }
-        return total;
     }
 
     @Test
@@ -163,15 +162,26 @@ class ProductRevenueTopologyTest {
     }
 
     @Test
-    void aRecordAfterWindowEndPlusGraceIsDroppedNotCountedAndShowsInTheDroppedRecordsMetric() {
+    void anOrderAfterWindowEndPlusGraceInItsPartitionGoesToTheLateTopicAsReadWithItsWindowAndLateness() {
         pipe("keyboard", "5.00", at("10:15"));
         pipe("keyboard", "1.00", at("11:05"));
         assertThat(hourly.readValuesToList()).containsExactly(revenue("keyboard", at("10:00"), "5.00", 1));
-        assertThat(droppedRecords()).isZero();
+        assertThat(late.isEmpty()).isTrue();
 
-        pipe("keyboard", "99.00", at("10:30")); // stream time 11:05: the 10:00 window is closed
+        String value = TestDriverSupport.unusualOrderJson(1001, 42, "keyboard");
+        rawOrders.pipeInput(new TestRecord<>(utf8("1001"), utf8(value),
+                new RecordHeaders().add("trace", utf8("t-1")), at("10:30"))); // partition time 11:05: the 10:00 window is closed
 
-        assertThat(droppedRecords()).isEqualTo(1.0);
+        TestRecord<byte[], byte[]> dropped = late.readRecord();
+        assertThat(new String(dropped.key())).isEqualTo("keyboard");
+        assertThat(dropped.value()).as("the order's bytes as read").isEqualTo(utf8(value));
+        assertThat(dropped.timestamp()).isEqualTo(at("10:30").toEpochMilli());
+        assertThat(header(dropped.headers(), "trace")).as("its own headers are kept").isEqualTo("t-1");
+        assertThat(header(dropped.headers(), ProductRevenueTopology.LATE_REASON)).isEqualTo(ProductRevenueTopology.LATE_IN_PARTITION);
+        assertThat(header(dropped.headers(), ProductRevenueTopology.LATE_WINDOW_START)).isEqualTo("2026-11-24T10:00:00Z");
+        assertThat(header(dropped.headers(), ProductRevenueTopology.LATE_WINDOW_END)).isEqualTo("2026-11-24T11:00:00Z");
+        assertThat(header(dropped.headers(), ProductRevenueTopology.LATE_BY_MS)).isEqualTo("0");
+        assertThat(late.isEmpty()).isTrue();
         assertThat(stored("keyboard", at("10:00"))).isEqualTo(new RevenueTotals(new BigDecimal("5.00"), 1));
         assertThat(stored("keyboard", at("11:00"))).isEqualTo(new RevenueTotals(new BigDecimal("1.00"), 1));
         pipe("keyboard", "1.00", at("12:05"));
@@ -213,15 +223,26 @@ class ProductRevenueTopologyTest {
     }
 
     @Test
-    void theRepartitionTopicCarriesEachOrderAsItWasRead() {
-        String value = TestDriverSupport.unusualOrderJson(1001, 42, "mouse");
-        rawOrders.pipeInput(utf8("1001"), utf8(value), at("10:15"));
+    void theRepartitionTopicCarriesPartialSumsThenThePartitionsEventTimeNotOrders() {
+        rawOrders.pipeInput(utf8("1001"), utf8(TestDriverSupport.unusualOrderJson(1001, 42, "mouse")), at("10:15"));
+        pipe("mouse", "1.00", at("10:20"));
+        pipe("keyboard", "2.00", at("10:25"));
+        flush();
 
-        TestRecord<byte[], byte[]> repartitioned =
-                TestDriverSupport.repartition(driver, SERVICE, ProductRevenueTopology.REPARTITION).readRecord();
-        assertThat(repartitioned.key()).isEqualTo(utf8("mouse"));
-        assertThat(repartitioned.value()).isEqualTo(utf8(value));
-        assertThat(stored("mouse", at("10:00"))).isEqualTo(new RevenueTotals(new BigDecimal("10.50"), 1));
+        TestOutputTopic<byte[], byte[]> repartition = TestDriverSupport.repartition(driver, SERVICE, ProductRevenueTopology.REPARTITION);
+        List<TestRecord<byte[], byte[]>> shuffled = repartition.readRecordsToList();
+        assertThat(shuffled).extracting(r -> r.key() == null ? null : new String(r.key()),
+                        r -> RevenueEvent.SHUFFLED.deserializer().deserialize("t", r.value()))
+                .containsExactlyInAnyOrder(
+                        tuple("mouse", new RevenueEvent.Partial(at("10:00").toEpochMilli(), new RevenueTotals(new BigDecimal("11.50"), 2))),
+                        tuple("keyboard", new RevenueEvent.Partial(at("10:00").toEpochMilli(), new RevenueTotals(new BigDecimal("2.00"), 1))),
+                        tuple("", new RevenueEvent.Watermark(0, at("10:25").toEpochMilli(), false)));
+        assertThat(shuffled.get(shuffled.size() - 1).value()).as("the event time comes after the sums it covers")
+                .isEqualTo(RevenueEvent.SHUFFLED.serializer().serialize("t", new RevenueEvent.Watermark(0, at("10:25").toEpochMilli(), false)));
+        assertThat(stored("mouse", at("10:00"))).isEqualTo(new RevenueTotals(new BigDecimal("11.50"), 2));
+
+        flush();
+        assertThat(repartition.isEmpty()).as("nothing new, nothing sent").isTrue();
     }
 
     @Test
@@ -231,10 +252,7 @@ class ProductRevenueTopologyTest {
         restart(ProductRevenueTopology.DEFAULT_GRACE, Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"));
         pipe("keyboard", "10.00", at("10:15"));
         pipe("mouse", "1.00", at("11:10"));
-        WindowStore<String, ValueAndTimestamp<RevenueTotals>> timestamped = driver.getTimestampedWindowStore(STORE);
-        assertThat(timestamped.fetch("keyboard", at("10:00").toEpochMilli()))
-                .as("the store holds ValueAndTimestamp: the totals and the newest order's timestamp")
-                .isEqualTo(ValueAndTimestamp.make(new RevenueTotals(new BigDecimal("10.00"), 1), at("10:15").toEpochMilli()));
+        assertThat(stored("keyboard", at("10:00"))).isEqualTo(new RevenueTotals(new BigDecimal("10.00"), 1));
 
         Instant nextDay = at("10:15").plus(Duration.ofDays(1));
         pipe("mouse", "1.00", nextDay); // newest window starts exactly 1 day after the keyboard's
@@ -259,7 +277,7 @@ class ProductRevenueTopologyTest {
         pipe("keyboard", "4.00", at("11:00"));
         assertThat(hourly.readValuesToList()).containsExactly(revenue("keyboard", at("10:00"), "3.00", 2));
         pipe("keyboard", "8.00", at("10:59:59.999")); // no grace: late
-        assertThat(droppedRecords()).isEqualTo(1.0);
+        assertThat(late.readRecord().headers().lastHeader(ProductRevenueTopology.LATE_WINDOW_START)).isNotNull();
 
         restart(Duration.ofMinutes(10));
         pipe("keyboard", "1.00", at("10:15"));
@@ -277,7 +295,7 @@ class ProductRevenueTopologyTest {
         assertThat(ProductRevenueTopology.build(max)).isNotNull();
         assertThatThrownBy(() -> ProductRevenueTopology.build(max.plusMillis(1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(STORE);
+                .hasMessageContaining("grace");
         assertThatThrownBy(() -> ProductRevenueTopology.build(Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -306,8 +324,9 @@ class ProductRevenueTopologyTest {
     void everyOperatorStoreAndInternalTopicIsNamed() {
         String description = ProductRevenueTopology.build(ProductRevenueTopology.DEFAULT_GRACE).describe().toString();
         assertThat(description)
-                .contains("stores: [" + STORE + "]")
-                .contains("topic: orders-by-product-repartition")
+                .contains("stores: [" + ProductRevenueTopology.PARTIALS_STORE + ", " + ProductRevenueTopology.PARTITION_TIME_STORE + "]")
+                .contains("stores: [" + ProductRevenueTopology.WATERMARK_STORE + ", " + STORE + "]")
+                .contains("topic: partial-sums-repartition")
                 .doesNotContain("KSTREAM-")
                 .doesNotContain("KTABLE-");
     }
