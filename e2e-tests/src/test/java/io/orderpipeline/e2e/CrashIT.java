@@ -122,6 +122,7 @@ class CrashIT {
             events.forEach(System.out::println);
             Expected expected = Expected.from(input.written(Expected.ORDERS), input.written(Expected.CUSTOMERS), PipelineIT.RULES);
             System.out.println("Coverage: " + expected.coverage());
+            System.out.println(expected.revenueSummary());
             PipelineIT.assertNoOpenTransactions(pipeline);
             PipelineIT.printDeadLetterVisibility(pipeline);
             List<Expected.Result> results = expected.checkAll(pipeline.reader(), pipeline::deadLetterTopic);

@@ -11,12 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,6 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * What every output topic must contain, computed from the exact input records by the contract's
@@ -37,9 +37,15 @@ import org.apache.kafka.common.utils.Utils;
  * order in which a service interleaves input partitions and are checked for what must hold in any
  * order: a customer's running totals must count 1, 2, 3... and step by exactly that customer's
  * order amounts, each once; an alert must be the stats record where the total first exceeds the
- * threshold. Hourly windows are simulated per partition of the revenue repartition topic (key =
- * product, default partitioner), which needs every valid order of products of one such partition
- * to come from one input partition: write orders to {@link #revenuePartition(String)}.
+ * threshold.
+ *
+ * <p>product-revenue keeps event time per partition of {@code orders} (the highest timestamp of
+ * the valid orders read from it so far; bad records never reach it): an order is late when its
+ * window's end + grace is at or behind its own partition's event time, and goes to
+ * {@code product-revenue-late}; a window is final once every partition's event time has passed
+ * its end + grace (idleness is switched off in the tests, see {@link Pipeline}). That depends only
+ * on each partition's own record order, so the expected output is the same however the service
+ * interleaves the partitions, and orders of one product may come from any partition.
  */
 public final class Expected {
 
@@ -49,6 +55,14 @@ public final class Expected {
     private static final long HOUR = Duration.ofHours(1).toMillis();
     private static final BigDecimal HIGH = new BigDecimal("100");
     private static final BigDecimal REVIEW = new BigDecimal("500");
+    public static final String REVENUE_LATE = "product-revenue-late";
+    /** The headers product-revenue adds to a late order, and the reason it gives (CONTRACT.md). */
+    public static final String LATE_REASON = "late.reason";
+    public static final String LATE_WINDOW_START = "late.window.start";
+    public static final String LATE_WINDOW_END = "late.window.end";
+    public static final String LATE_BY_MS = "late.by.ms";
+    public static final String LATE_IN_PARTITION = "late in its partition of orders";
+    private static final List<String> INSTANT_HEADERS = List.of(LATE_WINDOW_START, LATE_WINDOW_END);
     /** Its own parser: strict about trailing tokens, decimals exact; the services' mapper is not used. */
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -84,6 +98,8 @@ public final class Expected {
     private final List<String> enrichedOrders = new ArrayList<>();
     private final List<String> customerEnrichedOrders = new ArrayList<>();
     private final List<String> hourly = new ArrayList<>();
+    private final List<String> lateOrders = new ArrayList<>();
+    private final Revenue revenue;
     private final Map<String, List<BigDecimal>> amountsByCustomer = new TreeMap<>();
     private final List<String> badOrders = new ArrayList<>();
     private final List<String> badCustomers = new ArrayList<>();
@@ -91,6 +107,7 @@ public final class Expected {
 
     private Expected(Rules rules) {
         this.rules = rules;
+        this.revenue = new Revenue(rules.partitions());
     }
 
     /**
@@ -100,12 +117,12 @@ public final class Expected {
     public static Expected from(List<InputRecord> orders, List<InputRecord> customers, Rules rules) {
         Expected e = new Expected(rules);
         Map<String, TreeMap<Long, JsonNode>> history = e.customerHistory(customers);
-        Map<Integer, List<InputRecord>> byRevenuePartition = new TreeMap<>();
         for (InputRecord r : orders) {
             JsonNode order = validOrder(r.value());
             if (order == null) {
                 e.badOrders.add(deadLetter(r.key(), r.value(), r.topic(), r.partition(), r.offset(), true));
                 e.count("bad orders");
+                e.revenue.badRecord(r);
                 continue;
             }
             e.count("valid orders");
@@ -131,10 +148,9 @@ public final class Expected {
             String customerId = order.get("customer_id").asText();
             e.amountsByCustomer.computeIfAbsent(customerId, c -> new ArrayList<>()).add(amount);
             e.customerEnrichedOrders.add(entry(customerId, e.joined(order, customerId, r.timestamp(), history)));
-            byRevenuePartition.computeIfAbsent(revenuePartition(order.get("product").textValue(), rules.partitions()),
-                    p -> new ArrayList<>()).add(r);
+            e.revenueOrder(r, order);
         }
-        byRevenuePartition.values().forEach(e::simulateWindows);
+        e.closeWindows();
         e.amountsByCustomer.values().forEach(amounts -> {
             BigDecimal total = amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
             if (total.compareTo(rules.alertThreshold()) > 0) {
@@ -236,45 +252,122 @@ public final class Expected {
         return customer == null || !customer.hasNonNull(field) ? UNKNOWN : customer.get(field).textValue();
     }
 
-    // ---- product-revenue: tumbling hourly windows, final once closed ----
-
-    /** The partition of the revenue repartition topic that {@code product} lands in (default partitioner). */
-    public static int revenuePartition(String product, int partitions) {
-        return Utils.toPositive(Utils.murmur2(product.getBytes(StandardCharsets.UTF_8))) % partitions;
-    }
+    // ---- product-revenue: event time per partition of orders, windows final at the low watermark ----
 
     private record Window(String product, long start) {
     }
 
-    private void simulateWindows(List<InputRecord> records) {
-        Set<Integer> sources = new HashSet<>();
-        records.forEach(r -> sources.add(r.partition()));
-        if (sources.size() > 1) {
-            throw new IllegalArgumentException("Orders of products in one revenue partition came from input partitions "
-                    + sources + ": their interleaving, and so which records are late, is not determined. "
-                    + "Write each order to partition Expected.revenuePartition(product).");
+    /** product-revenue's state as the rules define it, fed the valid orders in each partition's order. */
+    private static final class Revenue {
+        /** Per partition of orders: the highest timestamp of its valid orders so far (MIN_VALUE: none yet). */
+        final long[] eventTime;
+        /** Per partition: the highest timestamp of its bad records, which must not move its event time. */
+        final long[] badTime;
+        /** Per partition: the offset of the last record seen, to make sure each partition is fed in its own order. */
+        final long[] lastOffset;
+        final Map<Window, BigDecimal[]> windows = new TreeMap<>(
+                Comparator.comparingLong(Window::start).thenComparing(Window::product));
+        long validOrders;
+        long lateOrders;
+        long finalOrders;
+        long openOrders;
+        long lowWatermark = Long.MIN_VALUE;
+        String summary = "";
+
+        Revenue(int partitions) {
+            eventTime = new long[partitions];
+            badTime = new long[partitions];
+            lastOffset = new long[partitions];
+            Arrays.fill(eventTime, Long.MIN_VALUE);
+            Arrays.fill(badTime, Long.MIN_VALUE);
+            Arrays.fill(lastOffset, -1);
         }
+
+        void badRecord(InputRecord r) {
+            int p = checkedPartition(r);
+            badTime[p] = Math.max(badTime[p], r.timestamp());
+        }
+
+        int checkedPartition(InputRecord r) {
+            if (r.partition() < 0 || r.partition() >= eventTime.length) {
+                throw new IllegalArgumentException(r + " is in partition " + r.partition() + " but the rules say orders has "
+                        + eventTime.length + " partitions");
+            }
+            if (r.offset() <= lastOffset[r.partition()]) {
+                throw new IllegalArgumentException(r + " comes after offset " + lastOffset[r.partition()]
+                        + " of its partition: the orders must be in each partition's offset order (write order)");
+            }
+            lastOffset[r.partition()] = r.offset();
+            return r.partition();
+        }
+
+        /** The highest event time of the partitions other than {@code p}. */
+        long othersAhead(int p) {
+            long max = Long.MIN_VALUE;
+            for (int q = 0; q < eventTime.length; q++) {
+                if (q != p) {
+                    max = Math.max(max, eventTime[q]);
+                }
+            }
+            return max;
+        }
+    }
+
+    private void revenueOrder(InputRecord r, JsonNode order) {
+        int p = revenue.checkedPartition(r);
         long grace = rules.grace().toMillis();
-        long streamTime = Long.MIN_VALUE;
-        Map<Window, BigDecimal[]> windows = new LinkedHashMap<>();
-        for (InputRecord r : records) {
-            JsonNode order = validOrder(r.value());
-            streamTime = Math.max(streamTime, r.timestamp());
-            long start = Math.floorDiv(r.timestamp(), HOUR) * HOUR;
-            if (start + HOUR + grace <= streamTime) {
-                count("late orders dropped by product-revenue");
-                continue;
-            }
-            if (r.timestamp() < streamTime && start + HOUR <= streamTime) {
-                count("late orders within grace");
-            }
-            BigDecimal[] totals = windows.computeIfAbsent(new Window(order.get("product").textValue(), start),
-                    w -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-            totals[0] = totals[0].add(order.get("amount").decimalValue());
-            totals[1] = totals[1].add(BigDecimal.ONE);
+        long timestamp = r.timestamp();
+        long othersAhead = revenue.othersAhead(p);
+        long time = Math.max(revenue.eventTime[p], timestamp);
+        revenue.eventTime[p] = time;
+        revenue.validOrders++;
+        long start = Math.floorDiv(timestamp, HOUR) * HOUR;
+        long close = start + HOUR + grace;
+        String product = order.get("product").textValue();
+        if (close <= time) {
+            lateOrders.add(lateEntry(product, r.value(), r.headers().stream()
+                    .map(h -> new String[] {h.key(), h.value() == null ? null : string(h.value())}).toList(),
+                    LATE_IN_PARTITION, start, time - close));
+            revenue.lateOrders++;
+            count("late orders (to product-revenue-late)");
+            return;
         }
-        for (Map.Entry<Window, BigDecimal[]> w : windows.entrySet()) {
-            if (w.getKey().start() + HOUR + grace <= streamTime) {
+        if (timestamp < time && start + HOUR <= time) {
+            count("late orders within grace");
+        }
+        if (close <= othersAhead) {
+            count("orders on time in their partition while another is past their window's end + grace");
+        }
+        if (close <= Math.max(time, revenue.badTime[p])) {
+            count("orders on time only because bad records do not move event time");
+        }
+        BigDecimal[] totals = revenue.windows.computeIfAbsent(new Window(product, start), w -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+        totals[0] = totals[0].add(order.get("amount").decimalValue());
+        totals[1] = totals[1].add(BigDecimal.ONE);
+    }
+
+    /**
+     * Final: the windows whose end + grace is at or behind the low watermark, the lowest final event
+     * time over every partition of orders; a partition without a valid order never reports an event
+     * time, so then no window is final. Every other window is still open (emitted later, or never).
+     */
+    private void closeWindows() {
+        long grace = rules.grace().toMillis();
+        List<Integer> silent = new ArrayList<>();
+        long low = Long.MAX_VALUE;
+        for (int p = 0; p < revenue.eventTime.length; p++) {
+            if (revenue.eventTime[p] == Long.MIN_VALUE) {
+                silent.add(p);
+            }
+            low = Math.min(low, revenue.eventTime[p]);
+        }
+        revenue.lowWatermark = silent.isEmpty() ? low : Long.MIN_VALUE;
+        if (!silent.isEmpty()) {
+            count("partitions of orders without a valid order (no window closes)");
+        }
+        for (Map.Entry<Window, BigDecimal[]> w : revenue.windows.entrySet()) {
+            long orders = w.getValue()[1].longValueExact();
+            if (silent.isEmpty() && w.getKey().start() + HOUR + grace <= revenue.lowWatermark) {
                 ObjectNode value = JSON.createObjectNode();
                 value.put("product", w.getKey().product());
                 value.put("window_start", Instant.ofEpochMilli(w.getKey().start()).toString());
@@ -282,11 +375,89 @@ public final class Expected {
                 value.put("revenue", w.getValue()[0]);
                 value.put("orders", w.getValue()[1]);
                 hourly.add(entry(w.getKey().product(), value));
+                revenue.finalOrders += orders;
                 count("final windows");
             } else {
+                revenue.openOrders += orders;
                 count("windows still open");
             }
         }
+        if (revenue.finalOrders + revenue.lateOrders + revenue.openOrders != revenue.validOrders) {
+            throw new IllegalStateException("oracle bug: " + revenue.finalOrders + " orders in final windows + " + revenue.lateOrders
+                    + " late + " + revenue.openOrders + " in open windows != " + revenue.validOrders + " valid orders");
+        }
+        StringBuilder s = new StringBuilder("product-revenue: event time per partition of orders {");
+        for (int p = 0; p < revenue.eventTime.length; p++) {
+            s.append(p == 0 ? "" : ", ").append(p).append('=')
+                    .append(revenue.eventTime[p] == Long.MIN_VALUE ? "none (no valid order)" : Instant.ofEpochMilli(revenue.eventTime[p]));
+        }
+        s.append("}; low watermark ").append(silent.isEmpty() ? Instant.ofEpochMilli(revenue.lowWatermark)
+                : "none: partitions " + silent + " never report an event time, so no window closes");
+        s.append("; ").append(revenue.validOrders).append(" valid orders = ").append(revenue.finalOrders).append(" in ")
+                .append(hourly.size()).append(" final windows + ").append(revenue.lateOrders).append(" late + ")
+                .append(revenue.openOrders).append(" in ").append(revenue.windows.size() - hourly.size()).append(" windows still open");
+        revenue.summary = s.toString();
+    }
+
+    /** The event times, the low watermark and how the valid orders split into final, late and still open. */
+    public String revenueSummary() {
+        return revenue.summary;
+    }
+
+    public long validOrders() {
+        return revenue.validOrders;
+    }
+
+    /** Orders in the windows that must be final (emitted on product-revenue-hourly). */
+    public long ordersInFinalWindows() {
+        return revenue.finalOrders;
+    }
+
+    /** Orders in windows that are not final yet: in product-revenue's store, on no output topic. */
+    public long ordersInOpenWindows() {
+        return revenue.openOrders;
+    }
+
+    public long lateOrders() {
+        return revenue.lateOrders;
+    }
+
+    public int finalWindows() {
+        return hourly.size();
+    }
+
+    public int openWindows() {
+        return revenue.windows.size() - hourly.size();
+    }
+
+    /**
+     * A record of product-revenue-late: key, value bytes, and every header (the order's own and the
+     * four product-revenue adds), sorted, the window instants normalized.
+     */
+    private static String lateEntry(String key, byte[] value, List<String[]> ownHeaders, String reason, long windowStart, long lateBy) {
+        List<String[]> headers = new ArrayList<>(ownHeaders);
+        headers.add(new String[] {LATE_REASON, reason});
+        headers.add(new String[] {LATE_WINDOW_START, Instant.ofEpochMilli(windowStart).toString()});
+        headers.add(new String[] {LATE_WINDOW_END, Instant.ofEpochMilli(windowStart + HOUR).toString()});
+        headers.add(new String[] {LATE_BY_MS, Long.toString(lateBy)});
+        return lateEntry(key, value, headers);
+    }
+
+    private static String lateEntry(String key, byte[] value, List<String[]> headers) {
+        List<String> sorted = new ArrayList<>();
+        for (String[] h : headers) {
+            String v = h[1];
+            if (v != null && INSTANT_HEADERS.contains(h[0])) {
+                try {
+                    v = Instant.parse(v).toString();
+                } catch (DateTimeParseException e) {
+                    // left as it is: it will not match
+                }
+            }
+            sorted.add(quote(h[0]) + ":" + quote(v));
+        }
+        Collections.sort(sorted);
+        return "key=" + quote(key) + " value=" + bytes(value) + " headers=" + sorted;
     }
 
     // ---- the checks ----
@@ -305,6 +476,56 @@ public final class Expected {
 
     public Result checkProductRevenueHourly(List<ConsumerRecord<byte[], byte[]>> actual) {
         return multiset("product-revenue-hourly", hourly, canonical(actual, Expected::normalizeInstants));
+    }
+
+    /** Each late order once, key the product, value its bytes as read, its own headers and the four late.* headers. */
+    public Result checkProductRevenueLate(List<ConsumerRecord<byte[], byte[]>> actual) {
+        List<String> got = actual.stream().map(r -> lateEntry(string(r.key()), r.value(),
+                Arrays.stream(r.headers().toArray()).map(h -> new String[] {h.key(), h.value() == null ? null : string(h.value())})
+                        .toList())).toList();
+        return multiset(REVENUE_LATE, lateOrders, got);
+    }
+
+    /**
+     * Every valid order accounted for once: the order counts of the final windows read, plus the
+     * records on product-revenue-late (a late order is one; a late partial sum counts its
+     * {@code orders}), plus the orders the rules leave in windows still open, must be the number of
+     * valid orders.
+     */
+    public Result checkProductRevenueReconciliation(List<ConsumerRecord<byte[], byte[]>> hourlyRead,
+            List<ConsumerRecord<byte[], byte[]>> lateRead) {
+        List<String> problems = new ArrayList<>();
+        long inFinal = 0;
+        for (ConsumerRecord<byte[], byte[]> r : hourlyRead) {
+            JsonNode value = parse(r.value());
+            if (value == null || !isLong(value.get("orders"))) {
+                problems.add("product-revenue-hourly " + r.partition() + "@" + r.offset() + " has no integer orders: " + string(r.value()));
+            } else {
+                inFinal += value.get("orders").longValue();
+            }
+        }
+        long late = 0;
+        for (ConsumerRecord<byte[], byte[]> r : lateRead) {
+            if (LATE_IN_PARTITION.equals(header(r, LATE_REASON))) {
+                late++;
+                continue;
+            }
+            JsonNode value = parse(r.value());
+            if (value == null || !isLong(value.get("orders"))) {
+                problems.add(REVENUE_LATE + " " + r.partition() + "@" + r.offset() + " (late.reason " + header(r, LATE_REASON)
+                        + ") is neither a late order nor a partial sum with integer orders: " + string(r.value()));
+            } else {
+                late += value.get("orders").longValue();
+            }
+        }
+        long total = inFinal + late + revenue.openOrders;
+        if (total != revenue.validOrders) {
+            problems.add(inFinal + " orders in the final windows read + " + late + " late orders read + " + revenue.openOrders
+                    + " orders in windows still open = " + total + ", but there are " + revenue.validOrders + " valid orders"
+                    + " (expected " + revenue.finalOrders + " + " + revenue.lateOrders + " + " + revenue.openOrders + ")");
+        }
+        return new Result("product-revenue orders (final + late + still open)", (int) revenue.validOrders, (int) total,
+                (int) Math.max(0, total - revenue.validOrders), problems);
     }
 
     /** Each bad input record of the service's inputs exactly once, bytes unchanged, with its source and a reason. */
@@ -436,7 +657,11 @@ public final class Expected {
         results.add(checkEnrichedOrders(reader.readAll("enriched-orders")));
         results.add(checkCustomerStats(stats));
         results.add(checkCustomerAlerts(reader.readAll("customer-alerts"), stats));
-        results.add(checkProductRevenueHourly(reader.readAll("product-revenue-hourly")));
+        List<ConsumerRecord<byte[], byte[]>> hourlyRead = reader.readAll("product-revenue-hourly");
+        List<ConsumerRecord<byte[], byte[]>> lateRead = reader.readAll(REVENUE_LATE);
+        results.add(checkProductRevenueHourly(hourlyRead));
+        results.add(checkProductRevenueLate(lateRead));
+        results.add(checkProductRevenueReconciliation(hourlyRead, lateRead));
         results.add(checkCustomerEnrichedOrders(reader.readAll("customer-enriched-orders")));
         for (String service : List.of("order-filter", "order-enricher", "customer-stats", "product-revenue", "customer-join")) {
             results.add(checkDeadLetters(service, reader.readAll(deadLetterTopic.apply(service))));

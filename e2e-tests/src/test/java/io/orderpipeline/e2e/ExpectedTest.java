@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
@@ -22,16 +24,29 @@ class ExpectedTest {
     private final List<InputRecord> customers = new ArrayList<>();
 
     private void order(long ts, String key, String json) {
-        orders.add(new InputRecord("orders", 0, orders.size(), ts, bytes(key), bytes(json)));
+        orderIn(0, ts, key, json);
+    }
+
+    private void orderIn(int partition, long ts, String key, String json, Header... headers) {
+        orders.add(new InputRecord("orders", partition, orders.size(), ts, bytes(key), bytes(json), List.of(headers)));
     }
 
     private static String order(long id, long customer, String amount, String product) {
         return "{\"order_id\":" + id + ",\"customer_id\":" + customer + ",\"amount\":" + amount + ",\"product\":\"" + product + "\"}";
     }
 
-    private static ConsumerRecord<byte[], byte[]> out(String key, String value) {
-        return new ConsumerRecord<>("t", 0, 0, 0, TimestampType.CREATE_TIME, 0, 0, bytes(key), bytes(value), new RecordHeaders(),
+    private static ConsumerRecord<byte[], byte[]> out(String key, String value, Header... headers) {
+        return new ConsumerRecord<>("t", 0, 0, 0, TimestampType.CREATE_TIME, 0, 0, bytes(key), bytes(value), new RecordHeaders(headers),
                 java.util.Optional.empty());
+    }
+
+    private static Header header(String key, String value) {
+        return new RecordHeader(key, bytes(value));
+    }
+
+    private static Header[] late(String windowStart, String windowEnd, long byMs) {
+        return new Header[] {header("late.reason", "late in its partition of orders"), header("late.window.start", windowStart),
+                header("late.window.end", windowEnd), header("late.by.ms", Long.toString(byMs))};
     }
 
     private static byte[] bytes(String s) {
@@ -103,26 +118,87 @@ class ExpectedTest {
     }
 
     @Test
-    void windowsCloseAtEndPlusGraceAndLaterRecordsForThemAreDropped() {
+    void lateIsPerPartitionAndWindowsCloseAtTheLowWatermark() {
         long hour = Duration.ofHours(1).toMillis();
-        order(T0, "1", order(1, 7, "1.50", "pen"));
-        order(T0 + hour - 1, "2", order(2, 7, "2", "pen"));
-        order(T0 + hour + 1999, "3", order(3, 7, "4", "pen")); // stream time end + 1.999 s: still open
-        order(T0 + hour - 1000, "4", order(4, 7, "8", "pen")); // within grace: counted
-        order(T0 + hour + 2000, "5", order(5, 7, "16", "pen")); // closes [10:00, 11:00)
-        order(T0 + 1000, "6", order(6, 7, "32", "pen")); // beyond grace: dropped
+        orderIn(1, T0 + 3 * hour, "10", order(10, 7, "1", "pen")); // partition 1 hours ahead
+        orderIn(0, T0, "1", order(1, 7, "1.50", "pen"));
+        orderIn(0, T0 + hour - 1, "2", order(2, 7, "2", "pen"));
+        orderIn(0, T0 + hour + 1999, "3", order(3, 7, "4", "pen")); // partition 0 at end + 1.999 s
+        orderIn(0, T0 + hour - 1000, "4", order(4, 7, "8", "pen")); // within grace: counted
+        orderIn(0, T0 + hour + 2000, "5", order(5, 7, "16", "pen")); // partition 0 at end + grace
+        String sixth = order(6, 7, "32", "pen");
+        orderIn(0, T0 + 1000, "6", sixth, header("trace", "t-6")); // late in partition 0 by 0 ms
+        orderIn(2, T0 + 1000, "7", order(7, 7, "64", "pen")); // on time in partition 2
+        orderIn(2, T0 + hour + 2000, "8", order(8, 7, "1", "cable")); // partition 2 at end + grace: the low watermark
         Expected expected = Expected.from(orders, customers, RULES);
 
-        assertThat(expected.coverage("late orders dropped by product-revenue")).isEqualTo(1);
+        assertThat(expected.coverage("late orders (to product-revenue-late)")).isEqualTo(1);
         assertThat(expected.coverage("late orders within grace")).isEqualTo(1);
+        assertThat(expected.coverage("orders on time in their partition while another is past their window's end + grace")).isEqualTo(7);
         assertThat(expected.coverage("final windows")).isEqualTo(1);
-        assertThat(expected.coverage("windows still open")).isEqualTo(1);
+        assertThat(expected.coverage("windows still open")).isEqualTo(3);
+        assertThat(expected.ordersInFinalWindows() + expected.lateOrders() + expected.ordersInOpenWindows()).isEqualTo(9);
         String window = "{\"product\":\"pen\",\"window_start\":\"2026-11-24T10:00:00Z\",\"window_end\":\"2026-11-24T11:00:00Z\","
-                + "\"revenue\":11.50,\"orders\":3}";
+                + "\"revenue\":75.50,\"orders\":4}";
         assertThat(expected.checkProductRevenueHourly(List.of(out("pen", window))).ok()).isTrue();
         assertThat(expected.checkProductRevenueHourly(List.of(out("pen", window), out("pen", window))).duplicates()).isEqualTo(1);
-        assertThat(expected.checkProductRevenueHourly(List.of(out("pen", window.replace("11.50", "43.50")
-                .replace("\"orders\":3", "\"orders\":4")))).ok()).isFalse();
+        assertThat(expected.checkProductRevenueHourly(List.of(out("pen", window.replace("75.50", "43.50")
+                .replace("\"orders\":4", "\"orders\":3")))).ok()).isFalse();
+
+        Header[] lateHeaders = late("2026-11-24T10:00:00Z", "2026-11-24T11:00:00Z", 0);
+        Header[] withOwn = java.util.stream.Stream.concat(java.util.stream.Stream.of(header("trace", "t-6")),
+                java.util.Arrays.stream(lateHeaders)).toArray(Header[]::new);
+        ConsumerRecord<byte[], byte[]> lateOrder = out("pen", sixth, withOwn);
+        assertThat(expected.checkProductRevenueLate(List.of(lateOrder)).problems()).isEmpty();
+        assertThat(expected.checkProductRevenueLate(List.of(lateOrder, lateOrder)).duplicates()).isEqualTo(1);
+        assertThat(expected.checkProductRevenueLate(List.of(out("pen", sixth, lateHeaders))).ok()).as("own header lost").isFalse();
+        assertThat(expected.checkProductRevenueLate(List.of(out("pen", sixth.replace("32", "32.0"), withOwn))).ok())
+                .as("value bytes changed").isFalse();
+        Header[] wrongBy = withOwn.clone();
+        wrongBy[4] = header("late.by.ms", "1");
+        assertThat(expected.checkProductRevenueLate(List.of(out("pen", sixth, wrongBy))).ok()).isFalse();
+
+        assertThat(expected.checkProductRevenueReconciliation(List.of(out("pen", window)), List.of(lateOrder)).problems()).isEmpty();
+        assertThat(expected.checkProductRevenueReconciliation(List.of(out("pen", window)), List.of()).ok()).as("late order lost").isFalse();
+        assertThat(expected.checkProductRevenueReconciliation(List.of(out("pen", window)), List.of(lateOrder, lateOrder)).ok()).isFalse();
+        String lateSum = "{\"product\":\"pen\",\"window_start\":\"2026-11-24T10:00:00Z\",\"window_end\":\"2026-11-24T11:00:00Z\","
+                + "\"revenue\":64,\"orders\":1}";
+        String threeOrders = window.replace("75.50", "11.50").replace("\"orders\":4", "\"orders\":3");
+        Header[] emitted = {header("late.reason", "window already emitted")};
+        assertThat(expected.checkProductRevenueReconciliation(List.of(out("pen", threeOrders)),
+                List.of(lateOrder, out("pen", lateSum, emitted))).problems()).as("a late partial sum counts its orders").isEmpty();
+    }
+
+    @Test
+    void noWindowClosesWhileAPartitionHasNoValidOrder() {
+        long hour = Duration.ofHours(1).toMillis();
+        orderIn(0, T0, "1", order(1, 7, "1", "pen"));
+        orderIn(1, T0 + 5 * hour, "2", order(2, 7, "1", "pen"));
+        orderIn(2, T0 + 5 * hour, "3", "not an order"); // bad: partition 2 never reports an event time
+        Expected expected = Expected.from(orders, customers, RULES);
+
+        assertThat(expected.coverage("partitions of orders without a valid order (no window closes)")).isEqualTo(1);
+        assertThat(expected.coverage("final windows")).isZero();
+        assertThat(expected.coverage("windows still open")).isEqualTo(2);
+        assertThat(expected.revenueSummary()).contains("2=none").contains("no window closes");
+        assertThat(expected.checkProductRevenueHourly(List.of()).ok()).isTrue();
+        assertThat(expected.checkProductRevenueReconciliation(List.of(), List.of()).ok()).isTrue();
+    }
+
+    @Test
+    void badRecordsDoNotMoveEventTime() {
+        long hour = Duration.ofHours(1).toMillis();
+        orderIn(0, T0 + 5 * hour, "1", "{\"order_id\":1}");
+        orderIn(0, T0, "2", order(2, 7, "1", "pen"));
+        orderIn(1, T0 + 2 * hour, "3", order(3, 7, "1", "pen"));
+        orderIn(2, T0 + 2 * hour, "4", order(4, 7, "1", "pen"));
+        orderIn(0, T0 + 2 * hour, "5", order(5, 7, "1", "cable"));
+        Expected expected = Expected.from(orders, customers, RULES);
+
+        assertThat(expected.coverage("late orders (to product-revenue-late)")).isZero();
+        assertThat(expected.coverage("orders on time only because bad records do not move event time")).isEqualTo(2);
+        assertThat(expected.coverage("final windows")).isEqualTo(1);
+        assertThat(expected.checkProductRevenueLate(List.of()).ok()).isTrue();
     }
 
     @Test

@@ -2,46 +2,57 @@ package io.orderpipeline.e2e;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * A small, hand-written input that exercises every rule of the contract, at its edges. Orders go
- * to partition {@link Expected#revenuePartition} of their product (bad ones round-robin), so
- * which hourly windows close and which records are late is determined by the data alone.
- * Customers are written first, partitioned by key like any producer would.
+ * A small, hand-written input that exercises every rule of the contract, at its edges, for a
+ * three-partition {@code orders}. Orders of one product are spread over the partitions, and the
+ * partitions are far apart in event time (partition 1 ahead, partition 2 behind), so that
+ * product-revenue's rules per partition show: an order late in its own partition, an order on
+ * time in its partition while another is hours ahead, windows final only once the slowest
+ * partition has passed them. Which windows close and which orders are late is determined by each
+ * partition's record order alone. Customers are written first, partitioned by key like any
+ * producer would.
  */
 public final class KnownDataSet {
 
     /** 2026-11-24T10:00:00Z: the start of an hourly window. */
     public static final long T0 = Instant.parse("2026-11-24T10:00:00Z").toEpochMilli();
+    /** The header the late order of partition 1 carries: product-revenue-late must keep it. */
+    public static final String SOURCE_HEADER = "source";
     private static final long MIN = Duration.ofMinutes(1).toMillis();
     private static final long HOUR = Duration.ofHours(1).toMillis();
+    private static final int PARTITIONS = 3;
 
-    private final int partitions;
     private int badIndex;
 
-    private KnownDataSet(int partitions) {
-        this.partitions = partitions;
-    }
-
-    /** Writes the whole data set (customers first, then orders) and flushes. */
-    public static void write(InputWriter in, int partitions) {
-        writeCustomers(in, partitions);
-        writeOrders(in, partitions);
+    private KnownDataSet() {
     }
 
     /** Writes the customers part and flushes. */
-    public static void writeCustomers(InputWriter in, int partitions) {
-        new KnownDataSet(partitions).customers(in);
+    public static void writeCustomers(InputWriter in) {
+        customers(in);
         in.flush();
     }
 
-    /** Writes the orders part (valid and bad) and flushes. */
-    public static void writeOrders(InputWriter in, int partitions) {
-        new KnownDataSet(partitions).orders(in);
+    /**
+     * Writes the orders (valid and bad) in two parts, each flushed, and runs {@code between} after
+     * the first: pass a wait until the services have consumed it, so that partition 1 is surely read
+     * hours ahead before partition 2's on-time orders of the same windows and products are (a
+     * topology that kept one event time per product, or per task, would drop those).
+     */
+    public static void writeOrders(InputWriter in, int partitions, Runnable between) {
+        if (partitions != PARTITIONS) {
+            throw new IllegalArgumentException("the known data set is laid out for " + PARTITIONS + " partitions, not " + partitions);
+        }
+        KnownDataSet data = new KnownDataSet();
+        data.ordersFirstPart(in);
+        in.flush();
+        between.run();
+        data.ordersSecondPart(in);
         in.flush();
     }
 
@@ -88,7 +99,7 @@ public final class KnownDataSet {
                 + (country == null ? "" : ", \"country\": \"" + country + "\"") + "}";
     }
 
-    private void customers(InputWriter in) {
+    private static void customers(InputWriter in) {
         String topic = Expected.CUSTOMERS;
         // 1: updated at +30m (orders before, at and after the update)
         in.send(topic, null, T0 - HOUR, "1", customer(1, "Ada Lovelace", "enterprise", "GB"));
@@ -113,8 +124,15 @@ public final class KnownDataSet {
         in.send(topic, null, T0 - HOUR, "12", "{\"customer_id\": 12, \"name\": 12}");
     }
 
-    private void orders(InputWriter in) {
-        // the amount rules at their edges, the join's as-of cases, extras, absent key and status
+    /**
+     * Event time of each partition (grace 2 s), in the order written: partition 0 ends at 12:30,
+     * partition 1 jumps to 13:00 early, partition 2 ends at 12:00:02, the low watermark: the windows
+     * of 10:00 and 11:00 are final (11:00-12:00 exactly at its end + grace), those of 12:00 and 13:00
+     * stay open.
+     */
+    private void ordersFirstPart(InputWriter in) {
+        // the amount rules at their edges, the join's as-of cases, extras, absent key and status; all
+        // in 10:00-11:00, spread over the partitions (partition = id % 3): by 10:50 at most
         order(in, 10 * MIN, "1", 1, 1, "149.990", "monitor", ", \"status\": \"paid\", \"coupon\": \"WINTER\", "
                 + "\"lines\": [{\"sku\": \"m-1\", \"qty\": 2}], \"gift\": false");
         order(in, 30 * MIN, "2", 2, 1, "100", "mouse", ", \"status\": \"paid\"");
@@ -138,39 +156,50 @@ public final class KnownDataSet {
         order(in, 23 * MIN, "18", 18, 10, "10000.01", "laptop", ", \"status\": \"paid\"");
         order(in, 24 * MIN, "19", 19, 11, "10000", "laptop", ", \"status\": \"paid\"");
         order(in, 26 * MIN, "20", 20, 12, "42.5", "pen", "");
-        // bad orders, keys present and absent, spread over the partitions
+        // bad orders, keys present and absent, spread over the partitions; those in partition 2 stamped
+        // 15:00, hours ahead of its valid orders: they must not move its event time (else its 10:30 and
+        // 12:00 orders below would be late and the low watermark 12:30)
         KnownDataSet.badOrders().forEach((what, value) -> {
             int i = badIndex++;
-            in.send(Expected.ORDERS, i % partitions, T0 + 27 * MIN, i % 4 == 0 ? null : "bad-" + i, value);
+            int partition = i % PARTITIONS;
+            in.send(Expected.ORDERS, partition, T0 + (partition == 2 ? 5 * HOUR : 27 * MIN), i % 4 == 0 ? null : "bad-" + i, value);
         });
-        // windows at their boundaries (grace 2 s): keyboard's partition
-        order(in, 0, "101", 101, 13, "10.00", "keyboard", "");
-        order(in, HOUR - 1, "102", 102, 13, "20.00", "keyboard", "");
-        order(in, HOUR, "103", 103, 13, "40.00", "keyboard", "");
-        order(in, HOUR + 1999, "104", 104, 13, "80.00", "keyboard", "");
-        order(in, HOUR - 1000, "105", 105, 13, "160.00", "keyboard", ""); // late, within grace: counted
-        order(in, HOUR + 2000, "106", 106, 13, "320.00", "keyboard", ""); // closes 10:00-11:00
-        order(in, 30 * MIN, "107", 107, 13, "640.00", "keyboard", ""); // beyond grace: not in any window
-        order(in, 90 * MIN, "108", 108, 13, "15.00", "mouse", "");
-        // one later order per partition closes every window before 13:00; 13:00-14:00 stays open
-        List<String> closers = new ArrayList<>();
-        for (String product : List.of("keyboard", "mouse", "monitor", "laptop", "cable", "pen", "webcam", "headset", "dock", "desk")) {
-            if (closers.stream().noneMatch(p -> Expected.revenuePartition(p, partitions) == Expected.revenuePartition(product, partitions))) {
-                closers.add(product);
-            }
-        }
-        if (closers.size() < partitions) {
-            throw new IllegalStateException("No product for every partition among " + closers);
-        }
-        for (int i = 0; i < closers.size(); i++) {
-            order(in, 3 * HOUR, String.valueOf(201 + i), 201 + i, 14, "1", closers.get(i), "");
-        }
+        // partition 1 jumps ahead to 13:00 (13:00-14:00 stays open), then an 11:30 order of its own is
+        // late by 59:58 in it, with a header that product-revenue-late must keep; the 11:00-12:00 window
+        // of mouse is still open then (partitions 0 and 2 are behind) and is final later without it
+        order(in, 1, 3 * HOUR, "301", 301, 14, "5.00", "keyboard", "");
+        order(in, 1, 90 * MIN, "302", 302, 14, "7.00", "mouse", "", new RecordHeader(SOURCE_HEADER, InputWriter.utf8("pos-7")));
     }
 
-    private void order(InputWriter in, long offsetFromT0, String key, long id, long customer, String amount, String product,
+    private void ordersSecondPart(InputWriter in) {
+        // partition 0, windows at their boundaries (grace 2 s); partition 1 is at 13:00 meanwhile,
+        // past the end + grace of all these windows
+        order(in, 0, 0, "101", 101, 13, "10.00", "keyboard", "");
+        order(in, 0, HOUR - 1, "102", 102, 13, "20.00", "keyboard", "");
+        order(in, 0, HOUR, "103", 103, 13, "40.00", "keyboard", "");
+        order(in, 0, HOUR + 1999, "104", 104, 13, "80.00", "keyboard", "");
+        order(in, 0, HOUR - 1000, "105", 105, 13, "160.00", "keyboard", ""); // late, within grace: counted
+        order(in, 0, HOUR + 2000, "106", 106, 13, "320.00", "keyboard", ""); // partition 0 at 10:00-11:00's end + grace
+        order(in, 0, 30 * MIN, "107", 107, 13, "640.00", "keyboard", ""); // late in partition 0 by 0 ms: not counted
+        order(in, 0, 90 * MIN, "108", 108, 13, "15.00", "mouse", "");
+        // partition 2 is at 10:50 (its bad orders do not count): keyboard's 10:00-11:00 is still open in it
+        order(in, 2, 30 * MIN, "110", 110, 13, "1.25", "keyboard", "");
+        order(in, 2, 2 * HOUR, "111", 111, 13, "2.50", "pen", "");
+        order(in, 2, 2 * HOUR - 1000, "112", 112, 13, "3.75", "mouse", ""); // late, within grace in partition 2: counted
+        order(in, 2, 2 * HOUR + 2000, "113", 113, 13, "4.00", "cable", ""); // partition 2 at 11:00-12:00's end + grace
+        order(in, 0, 150 * MIN, "114", 114, 13, "6.00", "monitor", "");
+    }
+
+    /** An order in partition {@code id % 3}. */
+    private static void order(InputWriter in, long offsetFromT0, String key, long id, long customer, String amount, String product,
             String rest) {
+        order(in, (int) (id % PARTITIONS), offsetFromT0, key, id, customer, amount, product, rest);
+    }
+
+    private static void order(InputWriter in, int partition, long offsetFromT0, String key, long id, long customer, String amount,
+            String product, String rest, Header... headers) {
         String value = "{\"order_id\": " + id + ", \"customer_id\": " + customer + ", \"amount\": " + amount
                 + ", \"product\": \"" + product + "\"" + rest + "}";
-        in.send(Expected.ORDERS, Expected.revenuePartition(product, partitions), T0 + offsetFromT0, key, value);
+        in.send(Expected.ORDERS, partition, T0 + offsetFromT0, key, value, headers);
     }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A steady, deterministic stream from the data generator's library (customers, orders, customer
  * updates and deletions, bad orders), plus now and then an order two hours late in event time,
- * written with {@link InputWriter}: orders to {@link Expected#revenuePartition} of their product
- * (bad ones by key), customers by key. The same seed gives the same records.
+ * written with {@link InputWriter}, every record partitioned by its key (Kafka's default
+ * partitioner), so each product's orders come from every partition of orders. The same seed gives
+ * the same records.
  */
 public final class OrderStream {
 
@@ -56,7 +57,7 @@ public final class OrderStream {
                 written++;
                 orders.incrementAndGet();
                 maxEventTime.accumulateAndGet(r.timestamp(), Math::max);
-                in.send(r.topic(), partitionOf(r.key(), r.value()), r.timestamp(), r.key().getBytes(StandardCharsets.UTF_8), r.value());
+                in.send(r.topic(), null, r.timestamp(), r.key().getBytes(StandardCharsets.UTF_8), r.value());
                 if (random.nextInt(150) == 0) {
                     writeLateOrder(r.timestamp() - LATE_BY);
                 }
@@ -66,15 +67,13 @@ public final class OrderStream {
         }
     }
 
-    /** One order per revenue partition at the newest event time so far: moves no window, closes none. */
+    /**
+     * One order in each partition of orders at the newest order time so far: every partition's event
+     * time, and so product-revenue's low watermark, is then at least that time.
+     */
     public void writeOnePerPartitionAtLatestTime() {
-        boolean[] done = new boolean[partitions];
-        for (String product : products) {
-            int p = Expected.revenuePartition(product, partitions);
-            if (!done[p]) {
-                done[p] = true;
-                writeOrder(lateIds++, maxEventTime.get(), product);
-            }
+        for (int p = 0; p < partitions; p++) {
+            writeOrder(p, lateIds++, maxEventTime.get(), products.get(p % products.size()));
         }
     }
 
@@ -100,26 +99,21 @@ public final class OrderStream {
             long id = lateIds++;
             String value = "{\"order_id\":" + id + ",\"customer_id\":" + e.getKey() + ",\"amount\":1.00,\"product\":\""
                     + product + "\",\"status\":\"paid\"}";
-            in.send(Expected.ORDERS, Expected.revenuePartition(product, partitions), second - 1000, String.valueOf(id), value);
+            in.send(Expected.ORDERS, null, second - 1000, String.valueOf(id), value);
             written++;
         }
         return written;
     }
 
     private void writeLateOrder(long timestamp) {
-        writeOrder(lateIds++, timestamp, products.get(random.nextInt(products.size())));
+        writeOrder(null, lateIds++, timestamp, products.get(random.nextInt(products.size())));
     }
 
-    private void writeOrder(long id, long timestamp, String product) {
+    /** {@code partition} null: by key. */
+    private void writeOrder(Integer partition, long id, long timestamp, String product) {
         String value = "{\"order_id\":" + id + ",\"customer_id\":" + (1 + random.nextInt(50)) + ",\"amount\":12.34,\"product\":\""
                 + product + "\",\"status\":\"paid\"}";
-        in.send(Expected.ORDERS, Expected.revenuePartition(product, partitions), timestamp, String.valueOf(id), value);
-    }
-
-    private Integer partitionOf(String key, byte[] value) {
-        var order = Expected.validOrder(value);
-        return order == null ? Math.floorMod(key.hashCode(), partitions)
-                : Expected.revenuePartition(order.get("product").textValue(), partitions);
+        in.send(Expected.ORDERS, partition, timestamp, String.valueOf(id), value);
     }
 
     /** Orders written so far (bad ones included, late extras not). */

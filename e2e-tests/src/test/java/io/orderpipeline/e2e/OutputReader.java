@@ -143,15 +143,7 @@ public final class OutputReader implements AutoCloseable {
      * outputs of, everything written so far. Control records (transaction markers) do not count.
      */
     public long unconsumed(String groupId, Collection<String> topics) {
-        Map<TopicPartition, OffsetAndMetadata> committed;
-        try {
-            committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot read the offsets of group " + groupId, e.getCause());
-        }
+        Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(groupId);
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
@@ -167,6 +159,36 @@ public final class OutputReader implements AutoCloseable {
                 }
             }
             return readToEnd(consumer, partitions, "group " + groupId + " backlog").size();
+        }
+    }
+
+    /**
+     * The sum over {@code topics}' partitions of read_committed end offset minus the offset group
+     * {@code groupId} has committed (offset 0 where it has none). Reads no record; counts the
+     * transaction markers too, so it is at least {@link #unconsumed}, and more than a few per
+     * partition only if data records are left (a marker follows at least one record of its
+     * transaction in that partition).
+     */
+    public long offsetLag(String groupId, Collection<String> topics) {
+        Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(groupId);
+        long lag = 0;
+        for (String topic : topics) {
+            for (Map.Entry<TopicPartition, Long> end : committedEndOffsets(topic).entrySet()) {
+                OffsetAndMetadata offset = committed.get(end.getKey());
+                lag += Math.max(0, end.getValue() - (offset == null ? 0 : offset.offset()));
+            }
+        }
+        return lag;
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committedOffsets(String groupId) {
+        try {
+            return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot read the offsets of group " + groupId, e.getCause());
         }
     }
 

@@ -2,7 +2,6 @@ package io.orderpipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +57,7 @@ class RestartIT {
             flushWindows(pipeline, stream, input);
             Expected expected = Expected.from(input.written(Expected.ORDERS), input.written(Expected.CUSTOMERS), PipelineIT.RULES);
             System.out.println("Coverage: " + expected.coverage());
+            System.out.println(expected.revenueSummary());
             List<Expected.Result> results = expected.checkAll(pipeline.reader(), pipeline::deadLetterTopic);
             results.forEach(System.out::println);
             assertThat(results).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
@@ -75,15 +75,12 @@ class RestartIT {
     }
 
     /**
-     * Waits until everything is consumed, then, more than a second later, writes one order per
-     * revenue partition at the newest event time. product-revenue's final windows are emitted by
-     * Kafka Streams' onWindowClose, which checks for closed windows at most once per second of wall
-     * clock, when a record arrives; a window closed by a record processed within a second of the
-     * previous check is only emitted by a later record. This record is that later record.
+     * Waits until everything is consumed, then writes one order in each partition of orders at the
+     * newest event time, so that the low watermark of product-revenue reaches it and closes every
+     * window ending (plus grace) before it, whichever partition was behind; and waits again.
      */
     static void flushWindows(Pipeline pipeline, OrderStream stream, InputWriter input) {
         pipeline.awaitConsumed(Pipeline.DRAIN_TIMEOUT);
-        ServiceProcess.sleep(Duration.ofMillis(1500).toMillis());
         stream.writeOnePerPartitionAtLatestTime();
         input.flush();
         pipeline.awaitConsumed(Pipeline.DRAIN_TIMEOUT);

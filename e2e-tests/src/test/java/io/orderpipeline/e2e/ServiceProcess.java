@@ -172,7 +172,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private static final Set<String> CONTRACT_VARIABLES = Set.of("APPLICATION_ID", "STATE_DIR", "HTTP_PORT",
-            "APPLICATION_SERVER", "PROCESSING_GUARANTEE", "NUM_STANDBY_REPLICAS", "ALERT_THRESHOLD", "WINDOW_GRACE_SECONDS");
+            "APPLICATION_SERVER", "PROCESSING_GUARANTEE", "NUM_STANDBY_REPLICAS", "ALERT_THRESHOLD", "WINDOW_GRACE_SECONDS",
+            "IDLE_PARTITION_SECONDS");
 
     public synchronized long pid() {
         return process.pid();

@@ -9,9 +9,8 @@ import io.orderpipeline.revenue.RevenueEvent.Late;
 import io.orderpipeline.revenue.RevenueEvent.Partial;
 import io.orderpipeline.revenue.RevenueEvent.Watermark;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.kafka.streams.KeyValue;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -38,6 +37,9 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class PartialSums implements Processor<String, Parsed<Order>, String, RevenueEvent> {
 
+    private record ProductWindow(String product, long start) {
+    }
+
     /** How often the sums of the orders read since the last flush go downstream (also how often idleness is checked). */
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
 
@@ -46,10 +48,12 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
     private final long idleness;
     private ProcessorContext<String, RevenueEvent> context;
     private WindowStore<String, RevenueTotals> sums;
+    /** What {@link #sums} holds, for reading without a store lookup and a deserialization per order. */
+    private final Map<ProductWindow, RevenueTotals> unsent = new HashMap<>();
     private KeyValueStore<Integer, Watermark> eventTime;
     private Watermark watermark;
     /** Whether {@link #watermark} changed since it was last sent (or was never sent by this task). */
-    private boolean unsent;
+    private boolean watermarkUnsent;
     private long lastOrderAt;
 
     PartialSums(Duration grace, Duration idleness) {
@@ -61,12 +65,16 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
     public void init(ProcessorContext<String, RevenueEvent> context) {
         this.context = context;
         this.sums = context.getStateStore(ProductRevenueTopology.PARTIALS_STORE);
+        unsent.clear();
+        try (KeyValueIterator<Windowed<String>, RevenueTotals> restored = sums.all()) {
+            restored.forEachRemaining(sum -> unsent.put(new ProductWindow(sum.key.key(), sum.key.window().start()), sum.value));
+        }
         this.eventTime = context.getStateStore(ProductRevenueTopology.PARTITION_TIME_STORE);
         int partition = context.taskId().partition();
         Watermark stored = eventTime.get(partition);
         // a task that starts (or resumes after a crash) is not idle until it has been quiet for the idleness setting
         watermark = new Watermark(partition, stored == null ? Watermark.NONE : stored.time(), false);
-        unsent = true;
+        watermarkUnsent = true;
         lastOrderAt = context.currentSystemTimeMs();
         context.schedule(FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
@@ -87,8 +95,10 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
                     ProductRevenueTopology.lateHeaders(record.headers(), start, watermark.time() - close, ProductRevenueTopology.LATE_IN_PARTITION)));
             return;
         }
-        RevenueTotals totals = sums.fetch(order.product(), start);
-        sums.put(order.product(), (totals == null ? RevenueTotals.ZERO : totals).add(order), start);
+        ProductWindow key = new ProductWindow(order.product(), start);
+        RevenueTotals sum = unsent.getOrDefault(key, RevenueTotals.ZERO).add(order);
+        unsent.put(key, sum);
+        sums.put(order.product(), sum, start);
         if (before != Watermark.NONE && closes(before) < closes(watermark.time())) {
             flush(); // this order closed a window in this partition: no need to wait for the wall clock
         }
@@ -109,24 +119,21 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
     private void advance(Watermark next) {
         watermark = next;
         eventTime.put(next.partition(), next);
-        unsent = true;
+        watermarkUnsent = true;
     }
 
     /** The sums read since the last flush, then the event time they were read up to. */
     private void flush() {
-        List<KeyValue<Windowed<String>, RevenueTotals>> flushed = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, RevenueTotals> all = sums.all()) {
-            all.forEachRemaining(flushed::add);
+        for (Map.Entry<ProductWindow, RevenueTotals> sum : unsent.entrySet()) {
+            ProductWindow key = sum.getKey();
+            context.forward(new Record<>(key.product(), new Partial(key.start(), sum.getValue()), key.start()));
+            sums.put(key.product(), null, key.start());
         }
-        for (KeyValue<Windowed<String>, RevenueTotals> sum : flushed) {
-            long start = sum.key.window().start();
-            context.forward(new Record<>(sum.key.key(), new Partial(start, sum.value), start));
-            sums.put(sum.key.key(), null, start);
-        }
-        if (unsent) {
+        unsent.clear();
+        if (watermarkUnsent) {
             // a key, as every record through a repartition topic needs: "" is no product (a product is never blank)
             context.forward(new Record<String, RevenueEvent>("", watermark, Math.max(0, watermark.time())));
-            unsent = false;
+            watermarkUnsent = false;
         }
     }
 }
