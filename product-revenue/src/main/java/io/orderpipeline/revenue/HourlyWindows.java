@@ -16,6 +16,7 @@ import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,6 +42,7 @@ final class HourlyWindows implements Processor<String, RevenueEvent, String, Rev
     private final long grace;
     private final int partitions;
     private ProcessorContext<String, RevenueEvent> context;
+    private Sensor lateOrders;
     private WindowStore<String, RevenueTotals> windows;
     private KeyValueStore<Integer, Watermark> watermarks;
     private long closed;
@@ -54,6 +56,7 @@ final class HourlyWindows implements Processor<String, RevenueEvent, String, Rev
     @Override
     public void init(ProcessorContext<String, RevenueEvent> context) {
         this.context = context;
+        this.lateOrders = ProductRevenueTopology.lateOrders(context);
         this.windows = context.getStateStore(ProductRevenueTopology.STORE);
         this.watermarks = context.getStateStore(ProductRevenueTopology.WATERMARK_STORE);
         Watermark stored = watermarks.get(CLOSED);
@@ -77,6 +80,7 @@ final class HourlyWindows implements Processor<String, RevenueEvent, String, Rev
         long start = partial.windowStart();
         long close = start + size + grace;
         if (close <= closed) {
+            lateOrders.record(partial.totals().orders());
             ProductRevenue late = revenue(product, start, partial.totals());
             context.forward(new Record<String, RevenueEvent>(product, new Late(ProductRevenueTopology.lateValue(late)), start,
                     ProductRevenueTopology.lateHeaders(new RecordHeaders(), start, closed - close, ProductRevenueTopology.WINDOW_EMITTED)));

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -47,6 +48,7 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
     private final long grace;
     private final long idleness;
     private ProcessorContext<String, RevenueEvent> context;
+    private Sensor lateOrders;
     private WindowStore<String, RevenueTotals> sums;
     /** What {@link #sums} holds, for reading without a store lookup and a deserialization per order. */
     private final Map<ProductWindow, RevenueTotals> unsent = new HashMap<>();
@@ -64,6 +66,7 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
     @Override
     public void init(ProcessorContext<String, RevenueEvent> context) {
         this.context = context;
+        this.lateOrders = ProductRevenueTopology.lateOrders(context);
         this.sums = context.getStateStore(ProductRevenueTopology.PARTIALS_STORE);
         unsent.clear();
         try (KeyValueIterator<Windowed<String>, RevenueTotals> restored = sums.all()) {
@@ -91,6 +94,7 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
         long start = Math.floorDiv(time, size) * size;
         long close = start + size + grace;
         if (close <= watermark.time()) {
+            lateOrders.record(1);
             context.forward(new Record<String, RevenueEvent>(order.product(), new Late(record.value().bytes()), time,
                     ProductRevenueTopology.lateHeaders(record.headers(), start, watermark.time() - close, ProductRevenueTopology.LATE_IN_PARTITION)));
             return;

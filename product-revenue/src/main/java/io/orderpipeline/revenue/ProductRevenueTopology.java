@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -69,6 +71,15 @@ public final class ProductRevenueTopology {
     public static final String LATE_WINDOW_START = "late.window.start";
     public static final String LATE_WINDOW_END = "late.window.end";
     public static final String LATE_BY_MS = "late.by.ms";
+
+    /**
+     * The metric of orders sent to {@code product-revenue-late} (one for a late order, the order
+     * count for a late sum): {@code late-orders-total} and {@code late-orders-rate}, group
+     * {@code stream-product-revenue-metrics}, tag {@code product-revenue-id=late}, on {@code /metrics}.
+     */
+    static Sensor lateOrders(ProcessorContext<?, ?> context) {
+        return context.metrics().addRateTotalSensor("product-revenue", "late", "late-orders", Sensor.RecordingLevel.INFO);
+    }
 
     private static final Serde<ProductRevenue> LATE_SUM = JsonSerde.of(ProductRevenue.class);
 

@@ -114,6 +114,13 @@ class ProductRevenueTopologyTest {
         return store.fetch(product, windowStart.toEpochMilli());
     }
 
+    private double lateOrdersTotal() {
+        return driver.metrics().entrySet().stream()
+                .filter(m -> m.getKey().name().equals("late-orders-total") && m.getKey().group().equals("stream-product-revenue-metrics"))
+                .mapToDouble(m -> (Double) m.getValue().metricValue())
+                .sum();
+    }
+
     @Test
     void windowsAreAlignedToTheHourWithTheEndExclusive() {
         pipe("keyboard", "1.00", at("10:00:00.000"));
@@ -182,6 +189,7 @@ class ProductRevenueTopologyTest {
         assertThat(header(dropped.headers(), ProductRevenueTopology.LATE_WINDOW_END)).isEqualTo("2026-11-24T11:00:00Z");
         assertThat(header(dropped.headers(), ProductRevenueTopology.LATE_BY_MS)).isEqualTo("0");
         assertThat(late.isEmpty()).isTrue();
+        assertThat(lateOrdersTotal()).as("late-orders-total on /metrics").isEqualTo(1.0);
         assertThat(stored("keyboard", at("10:00"))).isEqualTo(new RevenueTotals(new BigDecimal("5.00"), 1));
         assertThat(stored("keyboard", at("11:00"))).isEqualTo(new RevenueTotals(new BigDecimal("1.00"), 1));
         pipe("keyboard", "1.00", at("12:05"));
