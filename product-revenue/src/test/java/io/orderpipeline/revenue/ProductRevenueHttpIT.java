@@ -261,6 +261,8 @@ class ProductRevenueHttpIT {
                 .contains("kafka_consumer_");
         await("the task metrics of a's new tasks, dropped records among them, on /metrics",
                 () -> get(a, "/metrics").body().contains("kafka_stream_task_dropped_records"));
+        await("the count of late orders on /metrics",
+                () -> get(a, "/metrics").body().lines().anyMatch(line -> line.startsWith("kafka_stream_product_revenue_late_orders_total")));
     }
 
     static void assertStats(JsonNode stats, String product, Instant window, Totals totals) {
