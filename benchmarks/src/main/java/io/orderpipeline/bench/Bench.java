@@ -25,7 +25,7 @@ final class Bench {
     private final AtomicInteger sequence = new AtomicInteger();
     /**
      * The Dockerfile's JVM flags for the services, but the heap (75% of a container's memory there);
-     * the ceilings (plain copy, transactional loop) run with the same flags. {@code --jvm} replaces them.
+     * the ceilings (the copies, the transactional loop) run with the same flags. {@code --jvm} replaces them.
      */
     static final List<String> SERVICE_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 

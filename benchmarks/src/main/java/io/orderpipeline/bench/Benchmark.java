@@ -16,12 +16,13 @@ import java.util.stream.Stream;
 
 /**
  * The benchmark harness: one JVM that starts a broker and, one at a time, the services from their
- * jars and the two ceiling loops as separate processes, and measures them (see benchmarks/README.md).
+ * jars and the ceiling loops as separate processes, and measures them (see benchmarks/README.md).
  * Every child process is stopped at the end, also on Ctrl-C.
  */
 public final class Benchmark {
 
     static final String COPY_TOPIC = "bench-copy";
+    static final String NB_COPY_TOPIC = "bench-nb-copy";
     static final String TX_TOPIC = "bench-tx-filter";
     private static final Map<String, String> OUTPUT = Map.of(
             "order-filter", Topics.HIGH_VALUE_ORDERS.name(),
@@ -61,7 +62,7 @@ public final class Benchmark {
             System.out.println("broker on " + bootstrap + "; logs in " + logDir);
             ContractTopics.create(bootstrap, 3);
             try (Cluster cluster = new Cluster(bootstrap)) {
-                cluster.createTopics(List.of(COPY_TOPIC, TX_TOPIC), 3);
+                cluster.createTopics(List.of(NB_COPY_TOPIC, COPY_TOPIC, TX_TOPIC), 3);
                 Bench bench = new Bench(options, cluster, workDir, logDir, benchJar, Long.toString(System.currentTimeMillis() % 100_000, 36));
                 bench.broker = broker;
                 try {
@@ -82,6 +83,7 @@ public final class Benchmark {
 
     private static void run(Bench bench, Report report) {
         Options o = bench.options;
+        System.out.println("load average (1/5/15 min) at start: " + Report.loadAverage());
         System.out.printf("preloading %,d orders over %,d customers...%n", o.orders, o.customers);
         bench.preload = Preload.run(bench.cluster, Preload.options(o.orders, o.customers, o.products));
         report.preload = bench.preload;
@@ -91,16 +93,21 @@ public final class Benchmark {
         if (o.runs("throughput")) {
             System.out.println("throughput (drain the preloaded orders):");
             Throughput t = new Throughput(bench);
-            // a plain copy runs before every other measurement and once at the end: each figure's reference is the
-            // mean of the copies right before and after it, which follows the machine's load as it drifts
-            Runnable copy = () -> attempt(report, "plain copy", () -> report.throughput.add(
-                    t.ceiling(PlainCopy.class, Report.COPY, Options.ALOS, 100, COPY_TOPIC)));
-            Runnable loop = () -> attempt(report, "transactional loop", () -> report.throughput.add(
-                    t.ceiling(TransactionalFilter.class, Report.TX_LOOP, Options.EOS, 100, TX_TOPIC)));
-            System.out.println("  (warm-up of the broker: one plain copy, not counted)");
-            attempt(report, "warm-up copy", () -> t.ceiling(PlainCopy.class, "warm-up copy", Options.ALOS, 100, COPY_TOPIC));
+            // the non-blocking copy runs before every other measurement and once at the end: each figure's reference is
+            // the mean of the copies right before and after it, which follows the machine's load as it drifts; the
+            // blocking copy and the transactional loop are extra rows, at the start and at the end
+            Runnable copy = () -> attempt(report, "non-blocking copy", () -> report.throughput.add(
+                    t.ceiling(NonBlockingCopy.class, Report.NB_COPY, Options.ALOS, 100, NB_COPY_TOPIC)));
+            Runnable extras = () -> {
+                attempt(report, "blocking copy", () -> report.throughput.add(
+                        t.ceiling(PlainCopy.class, Report.COPY, Options.ALOS, 100, COPY_TOPIC)));
+                attempt(report, "transactional loop", () -> report.throughput.add(
+                        t.ceiling(TransactionalFilter.class, Report.TX_LOOP, Options.EOS, 100, TX_TOPIC)));
+            };
+            System.out.println("  (warm-up of the broker: one non-blocking copy, not counted)");
+            attempt(report, "warm-up copy", () -> t.ceiling(NonBlockingCopy.class, "warm-up copy", Options.ALOS, 100, NB_COPY_TOPIC));
             copy.run();
-            loop.run();
+            extras.run();
             for (String service : o.services) {
                 for (int repeat = 0; repeat < o.repeat; repeat++) {
                     for (long commit : o.commitIntervals) {
@@ -118,7 +125,7 @@ public final class Benchmark {
                 }
             }
             copy.run();
-            loop.run();
+            extras.run();
             copy.run();
         }
 
@@ -126,7 +133,9 @@ public final class Benchmark {
         if (o.runs("latency")) {
             System.out.printf("latency at %,.0f orders/s (exactly-once, default commit interval):%n", rate);
             Latency l = new Latency(bench, rate);
-            attempt(report, "copy latency", () -> report.latency.add(
+            attempt(report, "non-blocking copy latency", () -> report.latency.add(
+                    l.ceiling(NonBlockingCopy.class, Report.NB_COPY, NB_COPY_TOPIC, Latency.EVERY_ORDER)));
+            attempt(report, "blocking copy latency", () -> report.latency.add(
                     l.ceiling(PlainCopy.class, Report.COPY, COPY_TOPIC, Latency.EVERY_ORDER)));
             attempt(report, "transactional loop latency", () -> report.latency.add(
                     l.ceiling(TransactionalFilter.class, Report.TX_LOOP, TX_TOPIC, Latency.OVER_100)));

@@ -35,7 +35,7 @@ final class Drain {
      */
     static long await(Cluster cluster, List<Proc> procs, String group, Map<TopicPartition, Long> inputEnds,
             List<TopicPartition> repartition, boolean eos, long deadlineNanos) {
-        return await(cluster, procs, group, inputEnds, repartition, eos, deadlineNanos, null, 1, () -> { }).doneNanos();
+        return await(cluster, procs, group, inputEnds, repartition, eos, deadlineNanos, null, 1).doneNanos();
     }
 
     /**
@@ -45,10 +45,9 @@ final class Drain {
     record Drained(long markNanos, long markRecords, long doneNanos) {
     }
 
-    /** {@link #await} that also notes (and calls {@code atMark} at) the first poll covering {@code markFraction} of {@code marked}. */
+    /** {@link #await} that also notes the first poll covering {@code markFraction} of {@code marked}. */
     static Drained await(Cluster cluster, List<Proc> procs, String group, Map<TopicPartition, Long> inputEnds,
-            List<TopicPartition> repartition, boolean eos, long deadlineNanos, String marked, double markFraction,
-            Runnable atMark) {
+            List<TopicPartition> repartition, boolean eos, long deadlineNanos, String marked, double markFraction) {
         long total = inputEnds.entrySet().stream().filter(e -> e.getKey().topic().equals(marked)).mapToLong(Map.Entry::getValue).sum();
         long markNanos = -1;
         long markRecords = 0;
@@ -61,7 +60,6 @@ final class Drain {
                 if (done >= markFraction * total) {
                     markNanos = System.nanoTime();
                     markRecords = done;
-                    atMark.run();
                 }
             }
             if (reached(committed, inputEnds, 0) && repartitionDrained(cluster, group, repartition, eos)) {

@@ -16,15 +16,18 @@ final class Options {
     static final List<String> PHASES = List.of("throughput", "latency", "http", "restart");
     static final String EOS = "exactly_once_v2";
     static final String ALOS = "at_least_once";
+    /** Orders preloaded by the default run (and --full). */
+    static final long DEFAULT_ORDERS = 1_000_000;
 
     static final String USAGE = """
             usage: benchmarks/run [options]            (java -jar benchmarks/target/benchmarks.jar [options])
-              (default)                 150k orders, both guarantees at the first commit interval and exactly-once
-                                        at the second, short phases, restarts with static membership: ~6 minutes
-              --full                    300k orders, both guarantees at every commit interval, longer phases,
-                                        restarts with static and dynamic membership: ~15 minutes
+              (default)                 1M orders, both guarantees at the first commit interval and exactly-once
+                                        at the second, short phases, restarts with static membership
+              --full                    1M orders, both guarantees at every commit interval, longer phases,
+                                        restarts with static and dynamic membership
               --quick                   40k orders, one commit interval, shortest phases: ~3 minutes
-              --orders N                orders preloaded into `orders` (default 150000; full 300000; quick 40000)
+              --orders N                orders preloaded into `orders` (default and full 1000000; quick 40000), e.g.
+                                        --orders 100000 for a short run
               --customers N             distinct customers in those orders (default 10000)
               --products N              distinct products (default 30)
               --restore-customers N     customers in customer-stats' state for the restart test (default 100000; quick 20000)
@@ -32,11 +35,11 @@ final class Options {
                                         docker-compose.yml runs the stateful services), dynamic (none) (default static;
                                         full static,dynamic)
               --services a,b,...        services to measure (default: all five)
-              --only p,q,...            phases: throughput (with the two ceilings), latency, http, restart (default: all)
+              --only p,q,...            phases: throughput (with the ceilings), latency, http, restart (default: all)
               --guarantees g,h          processing guarantees (default exactly_once_v2,at_least_once; given, or with
                                         --full, each at every commit interval)
               --commit-intervals a,b    commit.interval.ms values (default 100,1000; quick 100); the first is "the default"
-              --latency-rate N          orders/s for the latency and HTTP phases (default: half the slowest
+              --latency-rate N          orders/s for the latency and HTTP phases (default: 30% of the slowest
                                         service's exactly-once throughput at the first commit interval; 2000 without it)
               --warmup S / --measure S  latency and HTTP phase seconds (default 5/10; full 10/20; quick 3/6)
               --http-rate N             HTTP requests/s (default 500)
@@ -173,7 +176,7 @@ final class Options {
             o.commitIntervals = o.quick ? List.of(100L) : List.of(100L, 1000L);
         }
         if (o.orders < 0) {
-            o.orders = o.quick ? 40_000 : o.full ? 300_000 : 150_000;
+            o.orders = o.quick ? 40_000 : DEFAULT_ORDERS;
         }
         if (o.restoreCustomers < 0) {
             o.restoreCustomers = o.quick ? 20_000 : 100_000;

@@ -18,10 +18,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The ceiling for any consume-transform-produce app on this broker: a plain copy with
- * kafka-clients, no parsing, no transactions. Polls, sends every record (key, value, timestamp,
- * headers unchanged) to the output topic, and every {@code commitMs} flushes the producer and
- * commits the consumed offsets (at-least-once, like Kafka Streams' own commit).
+ * A plain copy with kafka-clients that waits on its producer: no parsing, no transactions. Polls,
+ * sends every record (key, value, timestamp, headers unchanged) to the output topic, and every
+ * {@code commitMs} flushes the producer (waits for every send) and commits the consumed offsets
+ * synchronously (at-least-once, like Kafka Streams' own commit). An extra row of the table: the
+ * reference every ratio is taken to is {@link NonBlockingCopy}, which never waits.
  *
  * <p>{@code PlainCopy <bootstrap> <group> <input> <output> <commitMs> <earliest|latest>}; prints a
  * line with "-> RUNNING" when it has its partitions; stops cleanly on SIGTERM.
@@ -37,7 +38,7 @@ public final class PlainCopy {
                 record.key(), record.value(), record.headers())));
     }
 
-    /** What {@link PlainCopy} and {@link TransactionalFilter} share: arguments, clients, the poll loop. */
+    /** What {@link PlainCopy}, {@link NonBlockingCopy} and {@link TransactionalFilter} share: arguments, clients, the poll loop. */
     static class Loop {
         final String bootstrap;
         final String group;
@@ -97,6 +98,15 @@ public final class PlainCopy {
             consumer.commitSync();
         }
 
+        /** The commit before partitions are revoked or the loop stops: {@link #commit()} unless overridden. */
+        void commitFinal() {
+            commit();
+        }
+
+        /** Called after the records of each poll have been handled. */
+        void polled() {
+        }
+
         void abort() {
         }
 
@@ -121,7 +131,7 @@ public final class PlainCopy {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                         if (!closing) {
-                            commit();
+                            commitFinal();
                             begin();
                         }
                     }
@@ -138,6 +148,7 @@ public final class PlainCopy {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                         handler.handle(record, producer);
                     }
+                    polled();
                     long now = System.currentTimeMillis();
                     if (now - lastCommit >= commitMs) {
                         commit();
@@ -146,10 +157,10 @@ public final class PlainCopy {
                     }
                 }
                 closing = true;
-                commit();
+                commitFinal();
             } catch (WakeupException e) {
                 closing = true;
-                commit();
+                commitFinal();
             } catch (Exception e) {
                 closing = true;
                 e.printStackTrace();

@@ -126,6 +126,17 @@ final class Proc implements AutoCloseable {
         }
     }
 
+    /** Peak resident set size of this process so far (VmHWM in /proc/<pid>/status), in MB; NaN where not readable. */
+    double peakRssMb() {
+        try {
+            return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                    .filter(line -> line.startsWith("VmHWM:")).findFirst()
+                    .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0).orElse(Double.NaN);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** USER_HZ: the unit of the CPU times in /proc/<pid>/stat (100 on every Linux this runs on). */
     private static final int CLOCK_TICKS = 100;
 

@@ -13,15 +13,18 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
-import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.common.utils.internals.AppInfoParser;
 
-/** Collects every figure of a run and writes it as markdown tables, each figure with its ratio to the plain copy. */
+/** Collects every figure of a run and writes it as markdown tables, each figure with its ratio to the non-blocking copy. */
 final class Report {
 
     /** Hand-written notes below this line in an existing results file are kept when it is rewritten. */
     static final String KEEP_BELOW = "<!-- generated above; notes below this line are kept when the file is rewritten -->";
 
-    static final String COPY = "plain copy (kafka-clients)";
+    /** The reference of every ratio: {@link NonBlockingCopy}. */
+    static final String NB_COPY = "non-blocking copy (kafka-clients)";
+    /** {@link PlainCopy}, an extra row: flush + commitSync every 100 ms. */
+    static final String COPY = "blocking copy (flush + commitSync)";
     static final String TX_LOOP = "hand-written transactional filter";
     static final List<String> STATELESS = List.of("order-filter", "order-enricher");
     static final List<String> STATEFUL = List.of("customer-stats", "product-revenue", "customer-join");
@@ -43,17 +46,17 @@ final class Report {
         this.options = options;
     }
 
-    /** The mean throughput of every plain copy run of this run. */
+    /** The mean throughput of every non-blocking copy run of this run. */
     OptionalDouble copyThroughput() {
         return throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).average();
     }
 
     private static boolean isCopy(Throughput.Result r) {
-        return r.subject().equals(COPY);
+        return r.subject().equals(NB_COPY);
     }
 
     /**
-     * The reference of a throughput figure: the mean of the plain copies measured right before and
+     * The reference of a throughput figure: the mean of the non-blocking copies measured right before and
      * right after it (the load of a shared machine drifts), or of every copy for a copy itself; a
      * copy whose figure could not be measured (a steady part too short) is passed over.
      */
@@ -92,7 +95,7 @@ final class Report {
     }
 
     Optional<Latency.Result> copyLatency() {
-        return latency.stream().filter(r -> r.subject().equals(COPY)).findFirst();
+        return latency.stream().filter(r -> r.subject().equals(NB_COPY)).findFirst();
     }
 
     String markdown() {
@@ -106,7 +109,7 @@ final class Report {
         }
         options.variants.forEach((name, env) -> md.append("Variant `").append(name).append("`: the service with `").append(env)
                 .append("` (throughput phase, right after its baseline run).\n"));
-        md.append("How to read it: `benchmarks/README.md`. Ratios are to the plain kafka-clients copy of this same run,\n"
+        md.append("How to read it: `benchmarks/README.md`. Ratios are to the non-blocking kafka-clients copy of this same run,\n"
                 + "so they hold on a noisy machine; the absolute figures do not.\n\n");
         machine(md);
         throughputTable(md);
@@ -137,10 +140,13 @@ final class Report {
         row(md, "Kafka", AppInfoParser.getVersion() + " (clients, Streams and the broker); one broker (KRaft, own JVM, -Xmx1g),"
                 + " 3 partitions per topic, replication 1");
         if (preload != null) {
-            row(md, "input", String.format(Locale.ROOT, "%,d orders (valid JSON, avg value %.0f bytes, keys = order ids) over %,d"
-                            + " customers and %d products + %,d customer records; written lz4-compressed, preloaded in %.1f s",
-                    preload.orders(), preload.avgOrderBytes(), preload.customers(), preload.products(),
-                    preload.customerRecords(), preload.elapsed().toMillis() / 1000.0));
+            row(md, "input", String.format(Locale.ROOT, "%,d orders (valid JSON, avg value %.0f bytes, keys = order ids, event times"
+                            + " ascending over %d h in each of the %d partitions) over %,d customers and %d products + %,d customer records;"
+                            + " preloaded before any measurement in %.1f s (lz4, batch.size %s, linger.ms %s)",
+                    preload.orders(), preload.avgOrderBytes(), Preload.SPAN.toHours(), preload.ordersEnd().size(),
+                    preload.customers(), preload.products(),
+                    preload.customerRecords(), preload.elapsed().toMillis() / 1000.0,
+                    Preload.PRODUCER.get("batch.size"), Preload.PRODUCER.get("linger.ms")));
         }
         row(md, "services", "`java " + String.join(" ", options.jvmOptions) + " -jar <service>/target/<service>.jar` (the Dockerfile's"
                 + " JVM flags; the ceilings with the same flags), one process each");
@@ -152,33 +158,56 @@ final class Report {
             return;
         }
         md.append("## Throughput: draining the preloaded input\n\n");
-        md.append("\"× plain copy\": to the mean of the plain copies run right before and after it (for a copy: to the mean of all copies).\n\n");
+        md.append("\"× copy\": to the mean of the non-blocking copies (`NonBlockingCopy`: never waits on its producer, commits"
+                + " asynchronously what is acknowledged) run right before and after it (for that copy: to the mean of all its runs).\n\n");
         md.append(String.format(Locale.ROOT, "records/s: every order from RUNNING until the committed offsets cover the input. Steady: from the\n"
-                + "moment %.0f%% of the orders are committed (after the JIT warm-up of a fresh JVM) to the end. CPU: milliseconds of CPU\n"
-                + "time (user + system) per 1000 records in the steady part, of the subject's JVM and of the broker's JVM: less sensitive\n"
-                + "to the other load on the machine than records/s.%n%n", Throughput.STEADY_FROM * 100));
-        md.append("CPU-bound × plain copy: the copy's CPU per record (its JVM + the broker) over the subject's, i.e. the ratio the\n"
+                + "moment %.0f%% of the orders are committed (after the JIT warm-up of a fresh JVM) to the end. CPU: seconds of CPU\n"
+                + "time (user + system, /proc/<pid>/stat) per million orders from RUNNING to drained, of the subject's JVM and of the\n"
+                + "broker's JVM: less sensitive to the other load on the machine than records/s. Peak RSS: the subject's VmHWM when drained.%n%n",
+                Throughput.STEADY_FROM * 100));
+        md.append("CPU-bound × copy: the copy's CPU per record (its JVM + the broker) over the subject's, i.e. the ratio the\n"
                 + "throughput would have if CPU alone set it (2 cores, both fully used).\n\n");
-        md.append("| subject | guarantee | commit.interval.ms | records/s | × plain copy | steady records/s | steady × plain copy |"
-                + " drain s | start to RUNNING s | CPU ms/1k: subject | CPU ms/1k: broker | CPU-bound × plain copy |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| subject | guarantee | commit.interval.ms | records/s | × copy | steady records/s | steady × copy |"
+                + " drain s | start to RUNNING s | CPU s/1M orders: subject | CPU s/1M: broker | CPU-bound × copy | peak RSS MB |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Throughput.Result r : throughput) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %s | %s | %.1f | %.1f | %s | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %s | %s | %.1f | %.1f | %s | %s | %s | %s |%n",
                     r.subject(), r.guarantee(), r.commitIntervalMs(), r.perSecond(), r.perSecond() / reference(r),
                     figure("%,.0f", r.steadyPerSecond()), figure("%.2f", r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond)),
-                    r.seconds(), r.startupSeconds(), figure("%.0f", r.cpuMsPerThousand()), figure("%.0f", r.brokerCpuMsPerThousand()),
-                    figure("%.2f", cpuBound(r))));
+                    r.seconds(), r.startupSeconds(), figure("%.1f", r.cpuSecondsPerMillion()), figure("%.1f", r.brokerCpuPerMillion()),
+                    figure("%.2f", cpuBound(r)), figure("%.0f", r.peakRssMb())));
         }
+        revenueTable(md);
         if (options.repeat > 1) {
             medians(md);
         }
         OptionalDouble min = throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).min();
         OptionalDouble max = throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).max();
         if (min.isPresent()) {
-            md.append(String.format(Locale.ROOT, "%nThe plain copy ranged from %,.0f to %,.0f records/s in this run (the machine's noise).%n",
+            md.append(String.format(Locale.ROOT, "%nThe non-blocking copy ranged from %,.0f to %,.0f records/s in this run (the machine's noise).%n",
                     min.getAsDouble(), max.getAsDouble()));
         }
         md.append('\n');
+    }
+
+    /** product-revenue's count check: what its windows counted against what the input implies. */
+    private void revenueTable(StringBuilder md) {
+        List<Throughput.Result> checked = throughput.stream().filter(r -> r.revenue() != null).toList();
+        if (checked.isEmpty()) {
+            return;
+        }
+        md.append("\nproduct-revenue, every order counted: the sum of \"orders\" over what the run wrote to `product-revenue-hourly`, and the\n"
+                + "orders it wrote to `product-revenue-late`, read read_committed, against the input alone: the orders of every hour whose\n"
+                + "end + grace is at or behind the low watermark at the end of the run (the lowest over the partitions of `orders` of\n"
+                + "each one's last timestamp), and the orders late in their own partition (none: event times ascend in each).\n\n"
+                + "| subject | guarantee | commit.interval.ms | windows | orders counted | expected | on product-revenue-late | expected | check |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Throughput.Result r : checked) {
+            RevenueCheck.Result c = r.revenue();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %,d | %,d | %,d | %,d | %s |%n", r.subject(), r.guarantee(),
+                    r.commitIntervalMs(), c.windows(), c.counted(), c.expectedCounted(), c.late(), c.expectedLate(),
+                    c.exact() ? "equal" : "**MISMATCH**"));
+        }
     }
 
     /** A throughput figure over its reference: the figure that holds on a noisy machine. */
@@ -198,13 +227,13 @@ final class Report {
     }
 
     private static double totalCpu(Throughput.Result r) {
-        return r.cpuMsPerThousand() + r.brokerCpuMsPerThousand();
+        return r.cpuSecondsPerMillion() + r.brokerCpuPerMillion();
     }
 
     /** With --repeat: the median of each subject and setting over its repeats. */
     private void medians(StringBuilder md) {
-        md.append("\nMedians over the repeats:\n\n| subject | guarantee | commit.interval.ms | runs | records/s | × plain copy | steady records/s |"
-                + " steady × plain copy | CPU ms/1k: subject | CPU ms/1k: broker | CPU-bound × plain copy |\n"
+        md.append("\nMedians over the repeats:\n\n| subject | guarantee | commit.interval.ms | runs | records/s | × copy | steady records/s |"
+                + " steady × copy | CPU s/1M: subject | CPU s/1M: broker | CPU-bound × copy |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         java.util.Map<String, List<Throughput.Result>> groups = new java.util.LinkedHashMap<>();
         for (Throughput.Result r : throughput) {
@@ -212,12 +241,12 @@ final class Report {
         }
         groups.values().forEach(runs -> {
             Throughput.Result first = runs.get(0);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %,.0f | %.2f | %,.0f | %.2f | %.0f | %.0f | %.2f |%n", first.subject(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %,.0f | %.2f | %,.0f | %.2f | %.1f | %.1f | %.2f |%n", first.subject(),
                     first.guarantee(), first.commitIntervalMs(), runs.size(),
                     median(runs, Throughput.Result::perSecond), median(runs, r -> r.perSecond() / reference(r)),
                     median(runs, Throughput.Result::steadyPerSecond),
                     median(runs, r -> r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond)),
-                    median(runs, Throughput.Result::cpuMsPerThousand), median(runs, Throughput.Result::brokerCpuMsPerThousand),
+                    median(runs, Throughput.Result::cpuSecondsPerMillion), median(runs, Throughput.Result::brokerCpuPerMillion),
                     median(runs, this::cpuBound)));
         });
     }
@@ -234,7 +263,7 @@ final class Report {
         }
         md.append("## End-to-end latency at a steady rate (exactly-once, default commit interval)\n\n");
         md.append("Record timestamp (when the order was due to be sent) to the output being visible to a read_committed consumer.\n\n");
-        md.append("| subject | orders/s | p50 ms | p99 ms | p99.9 ms | max ms | p50 × plain copy | p99 × plain copy | outputs measured |\n");
+        md.append("| subject | orders/s | p50 ms | p99 ms | p99.9 ms | max ms | p50 × copy | p99 × copy | outputs measured |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Optional<Latency.Result> copy = copyLatency();
         for (Latency.Result r : latency) {
@@ -258,7 +287,7 @@ final class Report {
         md.append("Open loop from a second JVM (`HttpLoad`, wrk2-style: " + HttpBench.CONNECTIONS + " keep-alive connections, request n due at\n"
                 + "start + n/rate), a random product each request, orders flowing into the store meanwhile. Latency from the instant each\n"
                 + "request was due (a stall counts for every request it delays: coordinated omission corrected), and from its actual send.\n\n");
-        md.append("| requests/s | orders/s meanwhile | p50 ms | p99 ms | p99.9 ms | max ms | p50 / p99 / max from send ms | 200 | not 200 | failed | × plain copy |\n");
+        md.append("| requests/s | orders/s meanwhile | p50 ms | p99 ms | p99.9 ms | max ms | p50 / p99 / max from send ms | 200 | not 200 | failed | × copy |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|\n");
         for (HttpBench.Result h : http) {
             md.append(String.format(Locale.ROOT, "| %.0f | %,.0f | %.2f | %.2f | %.2f | %.1f | %.2f / %.2f / %.1f | %d | %d | %d | n/a (no Kafka path) |%n",
@@ -303,7 +332,7 @@ final class Report {
         for (String s : options.services) {
             double share = STATELESS.contains(s) ? 0.60 : 0.35;
             find(s, Options.EOS, defaultCommit).ifPresent(r -> rows.add(String.format(Locale.ROOT,
-                    "| %s exactly-once >= %.0f%% of the plain copy | %.0f%% (%,.0f records/s; copies around it %,.0f) | %s |", s,
+                    "| %s exactly-once >= %.0f%% of the non-blocking copy | %.0f%% (%,.0f records/s; copies around it %,.0f) | %s |", s,
                     share * 100, 100 * ratio(r), r.perSecond(), reference(r), verdict(ratio(r) >= share))));
         }
         for (String s : options.services) {
@@ -332,7 +361,7 @@ final class Report {
         if (rows.isEmpty()) {
             return;
         }
-        md.append("## Targets (issue 7)\n\nOn the ratios to the plain copies around each run (the loop: the mean of its two runs' ratios),"
+        md.append("## Targets (issue 7)\n\nOn the ratios to the non-blocking copies around each run (the loop: the mean of its two runs' ratios),"
                 + " exactly-once at the first commit interval.\n\n| target | this run | holds |\n|---|---|---|\n");
         rows.forEach(r -> md.append(r).append('\n'));
         md.append('\n');

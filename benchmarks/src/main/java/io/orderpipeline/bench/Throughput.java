@@ -13,19 +13,27 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class Throughput {
 
-
-    /** One measured drain. */
     /**
+     * One measured drain.
+     *
      * @param seconds                from RUNNING until the input is drained
      * @param steadyPerSecond        records/s of the steady part (from {@value #STEADY_FROM} of the input committed)
-     * @param cpuMsPerThousand       CPU time the subject's process used per 1000 records in the steady part
-     * @param brokerCpuMsPerThousand the same for the broker's process
+     * @param cpuSecondsPerMillion   CPU time (user + system) the subject's JVM used from RUNNING to drained, per 1M records
+     * @param brokerCpuPerMillion    the same for the broker's JVM
+     * @param peakRssMb              the subject's peak resident set size (VmHWM) when drained
+     * @param revenue                product-revenue's count check, else null
      */
     record Result(String subject, String guarantee, long commitIntervalMs, long records, double seconds,
-            double startupSeconds, double steadyPerSecond, double cpuMsPerThousand, double brokerCpuMsPerThousand) {
+            double startupSeconds, double steadyPerSecond, double cpuSecondsPerMillion, double brokerCpuPerMillion,
+            double peakRssMb, RevenueCheck.Result revenue) {
 
         double perSecond() {
             return records / seconds;
+        }
+
+        Result with(RevenueCheck.Result check) {
+            return new Result(subject, guarantee, commitIntervalMs, records, seconds, startupSeconds, steadyPerSecond,
+                    cpuSecondsPerMillion, brokerCpuPerMillion, peakRssMb, check);
         }
     }
 
@@ -38,9 +46,6 @@ final class Throughput {
      * the first part of a fresh JVM's work is mostly JIT compilation and fetching metadata.
      */
     static final double STEADY_FROM = 0.5;
-
-    /** What Kafka Streams logs (WARN) for a record it drops as too late for its window. */
-    static final String SKIPPED = "Skipping record for expired window";
 
     private final Bench bench;
 
@@ -58,25 +63,46 @@ final class Throughput {
         String appId = bench.newAppId(service + "-" + shortName(guarantee) + "-" + commitIntervalMs);
         Map<String, String> env = bench.serviceEnv(appId, guarantee, commitIntervalMs);
         env.putAll(variantEnv);
+        boolean revenue = service.equals("product-revenue");
+        Map<TopicPartition, Long> outputFrom = revenue ? RevenueCheck.marks(bench.cluster) : Map.of();
         Proc proc = bench.startService(service, appId, env);
         String subject = variant == null ? service : service + " [" + variant + "]";
+        Result result;
         try {
-            return drain(proc, subject, appId, guarantee, commitIntervalMs, inputs(service), true);
+            result = drain(proc, subject, appId, guarantee, commitIntervalMs, inputs(service), true);
+            if (revenue) {
+                settle(proc, appId, guarantee, commitIntervalMs);
+            }
         } finally {
             proc.stop(Duration.ofSeconds(40));
-            long skipped = proc.countLines(SKIPPED);
-            if (skipped > 0) {
-                String note = String.format("%s (%s, commit %d ms) logged \"%s\" for %,d of %,d orders while draining the"
-                        + " preloaded input (see its log in bench-logs/%s.log).", subject, guarantee, commitIntervalMs, SKIPPED, skipped,
-                        bench.preload.orders(), appId);
-                System.out.println("  NOTE: " + note);
-                bench.notes.add(note);
-            }
             bench.cluster.deleteAppTopics(appId);
         }
+        if (revenue) {
+            long grace = 1000L * Integer.parseInt(env.getOrDefault("WINDOW_GRACE_SECONDS", "300"));
+            result = result.with(RevenueCheck.check(bench.cluster, outputFrom, bench.preload.revenue(grace)));
+            System.out.println("  " + (result.revenue().exact() ? "" : "MISMATCH: ") + result.revenue().line());
+        }
+        return result;
     }
 
-    /** A ceiling loop ({@link PlainCopy} or {@link TransactionalFilter}) in its own JVM. */
+    /**
+     * product-revenue sends the sums of the orders it read every 100 ms (wall clock) and its event
+     * time after them, so its input can be committed before the last sums are written: after the
+     * drain, waits until its repartition topic stops growing and is drained, well before a partition
+     * turns idle (30 s), which would move the low watermark.
+     */
+    private void settle(Proc proc, String appId, String guarantee, long commitIntervalMs) {
+        List<TopicPartition> repartition = Drain.repartitionPartitions(bench.cluster, appId);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Map<TopicPartition, Long> before;
+        do {
+            before = bench.cluster.endOffsets(repartition);
+            sleep(Duration.ofMillis(Math.max(500, 2 * commitIntervalMs)));
+            Drain.await(bench.cluster, List.of(proc), appId, Map.of(), repartition, guarantee.equals(Options.EOS), deadline);
+        } while (!before.equals(bench.cluster.endOffsets(repartition)));
+    }
+
+    /** A ceiling loop ({@link NonBlockingCopy}, {@link PlainCopy} or {@link TransactionalFilter}) in its own JVM. */
     Result ceiling(Class<?> main, String subject, String guarantee, long commitIntervalMs, String output) {
         String group = bench.newAppId(main.getSimpleName().toLowerCase());
         Proc proc = bench.startMain(main, group, bench.options.jvmOptions, bench.bootstrap(), group, "orders", output,
@@ -101,15 +127,14 @@ final class Throughput {
             Map<TopicPartition, Long> inputEnds, boolean streamsApp) {
         Duration timeout = Duration.ofSeconds(60 + bench.preload.orders() / 500);
         Proc.Line running = proc.awaitRunning(Duration.ofSeconds(120));
+        double cpuAtRunning = proc.cpuSeconds();
+        double brokerCpuAtRunning = bench.broker.cpuSeconds();
         List<TopicPartition> repartition = streamsApp ? Drain.repartitionPartitions(bench.cluster, group) : List.of();
-        double[] cpuAtMark = new double[2];
         Drain.Drained drained = Drain.await(bench.cluster, List.of(proc), group, inputEnds, repartition,
-                guarantee.equals(Options.EOS), running.nanos() + timeout.toNanos(), "orders", STEADY_FROM, () -> {
-                    cpuAtMark[0] = proc.cpuSeconds();
-                    cpuAtMark[1] = bench.broker.cpuSeconds();
-                });
-        double cpu = proc.cpuSeconds() - cpuAtMark[0];
-        double brokerCpu = bench.broker.cpuSeconds() - cpuAtMark[1];
+                guarantee.equals(Options.EOS), running.nanos() + timeout.toNanos(), "orders", STEADY_FROM);
+        double cpu = proc.cpuSeconds() - cpuAtRunning;
+        double brokerCpu = bench.broker.cpuSeconds() - brokerCpuAtRunning;
+        double rss = proc.peakRssMb();
         double seconds = (drained.doneNanos() - running.nanos()) / 1e9;
         double startup = (running.nanos() - proc.startNanos()) / 1e9;
         long orders = bench.preload.orders();
@@ -119,12 +144,11 @@ final class Throughput {
         // drain) has no steady part to measure
         boolean steady = steadyRecords >= orders * MIN_STEADY_SHARE && steadySeconds >= MIN_STEADY_SECONDS;
         Result result = new Result(subject, guarantee, commitIntervalMs, orders, seconds, startup,
-                steady ? steadyRecords / steadySeconds : Double.NaN,
-                steady ? cpu * 1e6 / steadyRecords : Double.NaN, steady ? brokerCpu * 1e6 / steadyRecords : Double.NaN);
-        System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%4.1f s; running after %4.1f s), steady %,7.0f/s;"
-                        + " CPU ms per 1000: %3.0f + broker %3.0f%n", subject, guarantee, commitIntervalMs,
-                result.perSecond(), seconds, startup, result.steadyPerSecond(), result.cpuMsPerThousand(),
-                result.brokerCpuMsPerThousand());
+                steady ? steadyRecords / steadySeconds : Double.NaN, cpu * 1e6 / orders, brokerCpu * 1e6 / orders, rss, null);
+        System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%5.1f s; running after %4.1f s), steady %,7.0f/s;"
+                        + " CPU s per 1M: %4.1f + broker %4.1f; peak RSS %4.0f MB; load %s%n", subject, guarantee, commitIntervalMs,
+                result.perSecond(), seconds, startup, result.steadyPerSecond(), result.cpuSecondsPerMillion(),
+                result.brokerCpuPerMillion(), rss, Report.loadAverage());
         return result;
     }
 
