@@ -1,18 +1,31 @@
 package io.orderpipeline.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.MethodNotAllowedResponse;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.StreamsApp;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.UnknownStateStoreException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * The HTTP server of a query service (Javalin on Jetty): the service's routes plus
  * {@code GET /health/live}, {@code GET /health/ready} and {@code GET /metrics}, JSON through the shared
  * {@link Json#MAPPER}, and every error as {@code {"error": "..."}}:
- * 400 bad parameter, 404 unknown route or key, 503 with {@code Retry-After} while a store cannot
- * answer, 500 with a generic message (the cause is logged here, never sent).
+ * 400 bad parameter, 404 unknown route or key, 405 (with {@code Allow}) a known route asked with
+ * another method, 503 with {@code Retry-After} while a store cannot answer, 500 with a generic
+ * message (the cause is logged here, never sent); and what Jetty refuses itself (a URI it cannot
+ * parse or finds ambiguous, a request line or headers too large, ...) with Jetty's status and reason.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -30,6 +45,7 @@ public final class HttpServer implements AutoCloseable {
     public static final int RETRY_AFTER_SECONDS = 1;
 
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final String JSON = "application/json";
 
     private final Javalin app;
     private final Metrics metrics;
@@ -57,7 +73,30 @@ public final class HttpServer implements AutoCloseable {
             // a product name may contain an encoded slash: /stats/a%2Fb is the product "a/b"
             config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(
                     UriCompliance.DEFAULT.with("encoded-slash", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR)));
+            // what Jetty refuses itself (bad URI, headers too large, ...) is answered as JSON too
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            // a java.lang.Error in a route (Javalin's own answer to it is an empty text/plain 500)
+            config.pvt.javaLangErrorHandler((response, error) -> {
+                log.error("request failed", error);
+                response.setStatus(500);
+                response.setContentType(JSON);
+                try {
+                    response.getOutputStream().write(errorBody(500, "internal error"));
+                } catch (IOException e) {
+                    log.debug("could not write the 500", e);
+                }
+            });
+            // a known path asked with another method: 405 with Allow, not 404
+            config.http.prefer405over404 = true;
         });
+        app.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
+            String allowed = e.getDetails().getOrDefault("availableMethods", "");
+            ctx.header("Allow", allowed);
+            error(ctx, 405, "method " + ctx.req().getMethod() + " is not allowed on " + ctx.path() + "; allowed: " + allowed);
+        });
+        // Javalin names a method it does not know INVALID: say which it was
+        app.exception(NotFoundResponse.class, (e, ctx) -> error(ctx, 404, ctx.method() == HandlerType.INVALID
+                ? "Endpoint " + ctx.req().getMethod() + " " + ctx.path() + " not found" : e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
         app.exception(StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
         app.exception(InvalidStateStoreException.class, (e, ctx) -> {
@@ -113,7 +152,45 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static void error(io.javalin.http.Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("error", message == null || message.isBlank() ? HttpStatus.forStatus(status).getMessage() : message));
+        ctx.status(status).json(Map.of("error", message(status, message)));
+    }
+
+    /** The message of an error body: {@code message}, or the status's reason phrase when there is none. */
+    private static String message(int status, String message) {
+        return message == null || message.isBlank() ? HttpStatus.forStatus(status).getMessage() : message;
+    }
+
+    /** {@code {"error": message}} as bytes, for the errors Jetty writes itself. */
+    private static byte[] errorBody(int status, String message) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(Map.of("error", message(status, message)));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Jetty's answers to requests it refuses before Javalin sees them (a URI it cannot parse or finds
+     * ambiguous, a request line or headers too large, a missing Host, an unsupported HTTP version)
+     * and to errors raised outside Javalin's handler: {@code {"error": "<Jetty's reason>"}} with
+     * Jetty's status, instead of its HTML page. A 5xx raised inside a request keeps its reason to
+     * the log: the body says only the status's reason phrase.
+     */
+    private static final class JsonErrorHandler extends ErrorHandler {
+
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+            fields.put(HttpHeader.CONTENT_TYPE, JSON);
+            return ByteBuffer.wrap(errorBody(status, reason));
+        }
+
+        @Override
+        protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
+                                                  HttpServletResponse response, int code, String message) throws IOException {
+            baseRequest.setHandled(true);
+            response.setContentType(JSON);
+            response.getOutputStream().write(errorBody(code, code >= 500 ? null : message));
+        }
     }
 
     private static void unavailable(io.javalin.http.Context ctx, String message) {

@@ -1,6 +1,10 @@
 package io.orderpipeline.common;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -10,8 +14,9 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * JSON serde for one record type over the shared {@link Json#MAPPER}. Null in, null out, unless
  * built with {@link #nonNull(Class)}, where a null value is a bad record. A value that cannot be
- * read as the type is a {@link SerializationException} naming the type, which the streams app's
- * deserialization exception handler sends to the dead-letter topic.
+ * read as the type (not well-formed UTF-8, not JSON, not valid by the type's own rules) is a
+ * {@link SerializationException} naming the type and the reason, which the streams app's
+ * deserialization exception handler sends to the dead-letter topic (the reason in its headers).
  */
 public final class JsonSerde {
 
@@ -52,6 +57,7 @@ public final class JsonSerde {
     }
 
     private static <T> Deserializer<T> deserializer(Class<T> type, boolean nullAllowed) {
+        ObjectReader reader = Json.MAPPER.readerFor(type); // resolved once, not per record
         return (topic, bytes) -> {
             if (bytes == null) {
                 if (nullAllowed) {
@@ -59,8 +65,11 @@ public final class JsonSerde {
                 }
                 throw new SerializationException("Invalid " + type.getSimpleName() + ": null value");
             }
+            if (!isUtf8(bytes)) {
+                throw new SerializationException("Invalid " + type.getSimpleName() + ": not valid UTF-8");
+            }
             try {
-                T value = Json.MAPPER.readValue(bytes, type);
+                T value = reader.readValue(bytes);
                 if (value == null) {
                     throw new SerializationException("Invalid " + type.getSimpleName() + ": JSON null");
                 }
@@ -69,6 +78,26 @@ public final class JsonSerde {
                 throw new SerializationException("Invalid " + type.getSimpleName() + ": " + firstLine(e), e);
             }
         };
+    }
+
+    /**
+     * Whether {@code bytes} are well-formed UTF-8, by the JDK's decoder: Jackson's parser lets
+     * overlong forms ({@code C0 AF} for '/') and code points past U+10FFFF through.
+     */
+    static boolean isUtf8(byte[] bytes) {
+        boolean ascii = true;
+        for (byte b : bytes) {
+            ascii &= b >= 0;
+        }
+        if (ascii) {
+            return true; // the common case, without a decoder and a char buffer per record
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static String firstLine(IOException e) {

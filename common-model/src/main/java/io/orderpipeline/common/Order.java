@@ -2,38 +2,55 @@ package io.orderpipeline.common;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A valid order from the {@code orders} topic. Construction enforces the contract's rules
  * ({@code order_id} and {@code customer_id} integers, {@code amount} a number &gt;= 0,
- * {@code product} non-blank); unknown extra fields are kept in {@link #extra()} and written back
- * unchanged.
+ * {@code product} non-blank) and the bounds of {@link Validation}; unknown extra fields are kept in
+ * {@link #extra()} (in their order) and written back unchanged.
  */
 public record Order(
-        @JsonProperty(required = true) long orderId,
-        @JsonProperty(required = true) long customerId,
+        long orderId,
+        long customerId,
         BigDecimal amount,
         String product,
         String status,
-        @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+        @JsonAnyGetter @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> extra) {
+
+    private static final Set<String> NAMES = Json.propertyNames(Order.class);
 
     public Order {
-        if (amount == null) {
-            throw new IllegalArgumentException("amount is missing");
-        }
-        if (amount.signum() < 0) {
-            throw new IllegalArgumentException("amount is negative: " + amount.toPlainString());
-        }
-        if (product == null || product.isBlank()) {
-            throw new IllegalArgumentException("product is missing or blank");
-        }
-        extra = extra == null ? Map.of() : Map.copyOf(extra);
+        Validation.amount(amount);
+        Validation.requiredText("product", product);
+        Validation.noControlCharacters("product", product);
+        Validation.text("status", status);
+        Validation.unknownFields(extra);
+        extra = Json.unknownFields(extra, NAMES);
     }
 
     public Order(long orderId, long customerId, BigDecimal amount, String product, String status) {
         this(orderId, customerId, amount, product, status, Map.of());
+    }
+
+    /**
+     * How Jackson reads an order: the named fields, every other field into {@code extra}. A factory
+     * with explicit names rather than the canonical constructor, because Jackson (2.21) binds a
+     * field named {@code "extra"} to the record component of that name instead of keeping it as an
+     * unknown field.
+     */
+    @JsonCreator
+    static Order read(@JsonProperty(value = "order_id", required = true) long orderId,
+                      @JsonProperty(value = "customer_id", required = true) long customerId,
+                      @JsonProperty("amount") BigDecimal amount,
+                      @JsonProperty("product") String product,
+                      @JsonProperty("status") String status,
+                      @JsonAnySetter Map<String, Object> extra) {
+        return new Order(orderId, customerId, amount, product, status, extra);
     }
 }

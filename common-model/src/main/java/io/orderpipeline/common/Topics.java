@@ -1,7 +1,6 @@
 package io.orderpipeline.common;
 
 import java.util.List;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -13,7 +12,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Topics {
 
     private static final Serde<String> KEY = Serdes.String();
-    private static final Pattern CUSTOMER_ID = Pattern.compile("-?[0-9]+");
 
     /**
      * Input: orders keyed by order id (key may be absent); a null value is a bad record. The shape
@@ -67,15 +65,32 @@ public final class Topics {
     private Topics() {
     }
 
+    /**
+     * Customer ids as keys: the decimal text of a {@code long} as {@link String#valueOf(long)} writes
+     * it, the key the services give an order's {@code customer_id}. Any other key ({@code 042},
+     * {@code -0}, past the range of {@code long}) could never be joined with an order.
+     */
     private static Serde<String> customerIdKey() {
         Deserializer<String> strings = new StringDeserializer();
         return Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
             String key = strings.deserialize(topic, bytes);
-            if (key == null || !CUSTOMER_ID.matcher(key).matches()) {
-                throw new SerializationException("Invalid customer key: " + (key == null ? "absent" : "'" + key + "' is not an integer"));
+            if (key == null) {
+                throw new SerializationException("Invalid customer key: absent");
+            }
+            if (!isLong(key)) {
+                throw new SerializationException("Invalid customer key: '" + key + "' is not a customer id (an integer from "
+                        + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ", without '+' or leading zeros)");
             }
             return key;
         });
+    }
+
+    private static boolean isLong(String key) {
+        try {
+            return String.valueOf(Long.parseLong(key)).equals(key);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The dead-letter topic of a streams app: {@code <application.id>-dlq}. */

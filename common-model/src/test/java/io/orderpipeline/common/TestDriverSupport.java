@@ -2,14 +2,23 @@ package io.orderpipeline.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,7 +35,48 @@ public final class TestDriverSupport {
     /** A fixed instant for tests: 2026-11-24T10:15:00Z. */
     public static final Instant BASE = Instant.parse("2026-11-24T10:15:00Z");
 
+    /**
+     * A strict JSON parser of the tests' own, not the services' mapper: standard JSON in UTF-8, one
+     * value, each name once in an object (duplicate names are an error), decimals exact.
+     */
+    private static final ObjectMapper STRICT = JsonMapper.builder(new JsonFactoryBuilder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .disable(JsonFactory.Feature.CHARSET_DETECTION)
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    /** Compares JSON trees with numbers by value ({@code 1.5e2} is {@code 150}, {@code 149.990} is {@code 149.99}). */
+    public static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> a.isNumber() && b.isNumber()
+            ? a.decimalValue().compareTo(b.decimalValue())
+            : a.equals(b) ? 0 : 1;
+
     private TestDriverSupport() {
+    }
+
+    /** {@code json} read by {@link #STRICT}; an assertion error saying why when it is not valid JSON with each name once. */
+    public static JsonNode strictJson(byte[] json) {
+        try {
+            return STRICT.readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError("not strict JSON (" + e.getMessage() + "): " + new String(json, StandardCharsets.UTF_8), e);
+        }
+    }
+
+    /** Whether two JSON trees are the same, numbers compared by value. */
+    public static boolean sameJson(JsonNode a, JsonNode b) {
+        return a.equals(NUMBERS_BY_VALUE, b);
+    }
+
+    /** The message {@code topic}'s value serde fails {@code value} with: what every service's dead-letter header says. */
+    public static String reason(Topic<?, ?> topic, byte[] value) {
+        try {
+            topic.valueSerde().deserializer().deserialize(topic.name(), value);
+        } catch (SerializationException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError(topic + " accepts a value meant to be bad: " + (value == null ? null : new String(value, StandardCharsets.UTF_8)));
     }
 
     /** A driver running {@code topology} with the service's production properties (DLQ, handlers, guarantee). */

@@ -4,11 +4,16 @@ import static io.orderpipeline.common.CustomerEnrichedOrder.UNKNOWN;
 import static io.orderpipeline.common.TestDriverSupport.BASE;
 import static io.orderpipeline.common.TestDriverSupport.assertDeadLetter;
 import static io.orderpipeline.common.TestDriverSupport.header;
+import static io.orderpipeline.common.TestDriverSupport.reason;
+import static io.orderpipeline.common.TestDriverSupport.sameJson;
+import static io.orderpipeline.common.TestDriverSupport.strictJson;
 import static io.orderpipeline.common.TestDriverSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderpipeline.common.BadCustomers;
 import io.orderpipeline.common.BadOrders;
 import io.orderpipeline.common.Customer;
 import io.orderpipeline.common.CustomerEnrichedOrder;
@@ -16,11 +21,11 @@ import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.TestDriverSupport;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.ValidOrders;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -258,35 +263,12 @@ class CustomerJoinTopologyTest {
         assertThat(rawEnriched.isEmpty()).isTrue();
     }
 
-    /** Customers values that are not valid customers, by description. */
-    private static Map<String, byte[]> badCustomers() {
-        Map<String, byte[]> bad = new LinkedHashMap<>();
-        bad.put("not JSON", utf8("Ada Lovelace, enterprise, GB"));
-        bad.put("truncated JSON", utf8("{\"customer_id\": 42, \"name\": \"Ada"));
-        bad.put("JSON null (not a tombstone)", utf8("null"));
-        bad.put("empty value (not a tombstone)", new byte[0]);
-        bad.put("not an object (array)", utf8("[42, \"Ada Lovelace\"]"));
-        bad.put("not an object (string)", utf8("\"Ada Lovelace\""));
-        bad.put("missing customer_id", utf8("{\"name\": \"Eve\", \"segment\": \"smb\", \"country\": \"DE\"}"));
-        bad.put("customer_id a string", utf8("{\"customer_id\": \"42\", \"name\": \"Eve\"}"));
-        bad.put("customer_id a fraction", utf8("{\"customer_id\": 42.5, \"name\": \"Eve\"}"));
-        bad.put("customer_id null", utf8("{\"customer_id\": null, \"name\": \"Eve\"}"));
-        bad.put("missing name", utf8("{\"customer_id\": 42, \"segment\": \"smb\", \"country\": \"DE\"}"));
-        bad.put("name null", utf8("{\"customer_id\": 42, \"name\": null}"));
-        bad.put("blank name", utf8("{\"customer_id\": 42, \"name\": \"  \", \"segment\": \"smb\"}"));
-        bad.put("name a number", utf8("{\"customer_id\": 42, \"name\": 7}"));
-        bad.put("name an object", utf8("{\"customer_id\": 42, \"name\": {\"first\": \"Eve\"}}"));
-        bad.put("segment a number", utf8("{\"customer_id\": 42, \"name\": \"Eve\", \"segment\": 3}"));
-        bad.put("country a boolean", utf8("{\"customer_id\": 42, \"name\": \"Eve\", \"country\": true}"));
-        return bad;
-    }
-
     @Test
     void everyInvalidCustomerGoesToTheDeadLetterTopicUnchangedAndLeavesTheTableAlone() {
         customers.pipeInput("42", ADA, at(0));
         long customersOffset = 1;
         long orderId = 1000;
-        for (Map.Entry<String, byte[]> bad : badCustomers().entrySet()) {
+        for (Map.Entry<String, byte[]> bad : BadCustomers.all().entrySet()) {
             String what = bad.getKey();
             rawCustomers.pipeInput(utf8("42"), bad.getValue(), at(customersOffset * 10));
             order(++orderId, 42, customersOffset * 10 + 5);
@@ -297,7 +279,7 @@ class CustomerJoinTopologyTest {
             assertThat(header(dead.headers(), "__streams.errors.topic")).as(what).isEqualTo("customers");
             assertThat(header(dead.headers(), "__streams.errors.partition")).as(what).isEqualTo("0");
             assertThat(header(dead.headers(), "__streams.errors.offset")).as(what).isEqualTo(String.valueOf(customersOffset));
-            assertThat(header(dead.headers(), "__streams.errors.message")).as(what).startsWith("Invalid Customer");
+            assertThat(header(dead.headers(), "__streams.errors.message")).as(what).isEqualTo(reason(Topics.CUSTOMERS, bad.getValue()));
             assertThat(next()).as(what).isEqualTo(tuple(orderId, "Ada Lovelace", "enterprise", "GB"));
 
             VersionedRecord<Customer> latest = store.get("42");
@@ -307,6 +289,62 @@ class CustomerJoinTopologyTest {
         }
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(enriched.isEmpty()).isTrue();
+    }
+
+    @Test
+    void everyValidCustomerAtTheEdgesIsJoinedAsItIs() {
+        long at = 0;
+        for (Map.Entry<String, byte[]> valid : BadCustomers.validEdges().entrySet()) {
+            rawCustomers.pipeInput(utf8("42"), valid.getValue(), at(at));
+            order(1000 + at, 42, at + 5);
+            JsonNode customer = strictJson(valid.getValue());
+            JsonNode out = strictJson(rawEnriched.readRecord().value());
+            assertThat(out.get("customer_name").asText()).as(valid.getKey()).isEqualTo(customer.get("name").asText());
+            assertThat(out.get("customer_segment").asText()).as(valid.getKey())
+                    .isEqualTo(customer.path("segment").isTextual() ? customer.get("segment").asText() : UNKNOWN);
+            assertThat(deadLetters.isEmpty()).as(valid.getKey()).isTrue();
+            at += 10;
+        }
+    }
+
+    @Test
+    void aKeyThatIsNotTheDecimalTextOfALongGoesToTheDeadLetterTopic() {
+        customers.pipeInput("42", ADA, at(0));
+        long offset = 1;
+        for (Map.Entry<String, String> bad : BadCustomers.badKeys().entrySet()) {
+            byte[] key = bad.getKey() == null ? null : utf8(bad.getKey());
+            rawCustomers.pipeInput(key, utf8("{\"customer_id\": 42, \"name\": \"Mallory\"}"), at(offset));
+            TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+            assertThat(dead.key()).as(bad.getKey()).isEqualTo(key);
+            assertThat(header(dead.headers(), "__streams.errors.message")).as(bad.getKey()).startsWith(bad.getValue());
+            offset++;
+        }
+        order(1001, 42, offset);
+        assertThat(next()).isEqualTo(tuple(1001L, "Ada Lovelace", "enterprise", "GB"));
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void everyValidOrderAtTheEdgesGivesStrictJsonWithEachNameOnceAndTheServicesFieldsWin() {
+        customers.pipeInput("42", ADA, at(0));
+        for (Map.Entry<String, byte[]> valid : ValidOrders.edges().entrySet()) {
+            rawOrders.pipeInput(utf8("k"), valid.getValue(), at(10));
+
+            ObjectNode expected = (ObjectNode) strictJson(valid.getValue());
+            if (expected.path("status").isNull()) {
+                expected.remove("status");
+            }
+            boolean ada = expected.get("customer_id").longValue() == 42;
+            expected.put("customer_name", ada ? "Ada Lovelace" : UNKNOWN)
+                    .put("customer_segment", ada ? "enterprise" : UNKNOWN)
+                    .put("country", ada ? "GB" : UNKNOWN);
+            TestRecord<byte[], byte[]> out = rawEnriched.readRecord();
+            assertThat(new String(out.key())).as(valid.getKey()).isEqualTo(expected.get("customer_id").asText());
+            JsonNode actual = strictJson(out.value());
+            assertThat(sameJson(actual, expected)).as(valid.getKey() + ": " + actual).isTrue();
+            assertThat(deadLetters.isEmpty()).as(valid.getKey()).isTrue();
+        }
+        assertThat(rawEnriched.isEmpty()).isTrue();
     }
 
     @Test
@@ -330,7 +368,7 @@ class CustomerJoinTopologyTest {
             order(offset, 42, 10);
 
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-            assertDeadLetter(dead, what, key, bad.getValue(), "orders", offset * 2, "Invalid Order");
+            assertDeadLetter(dead, what, key, bad.getValue(), "orders", offset * 2, reason(Topics.ORDERS, bad.getValue()));
             assertThat(next()).as(what).isEqualTo(tuple(offset, "Ada Lovelace", "enterprise", "GB"));
             offset++;
         }

@@ -2,6 +2,8 @@ package io.orderpipeline.stats;
 
 import static io.orderpipeline.common.TestDriverSupport.assertDeadLetter;
 import static io.orderpipeline.common.TestDriverSupport.header;
+import static io.orderpipeline.common.TestDriverSupport.reason;
+import static io.orderpipeline.common.TestDriverSupport.strictJson;
 import static io.orderpipeline.common.TestDriverSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +13,7 @@ import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.TestDriverSupport;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.ValidOrders;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -211,7 +215,7 @@ class CustomerStatsTopologyTest {
             pipe(offset, 42, "1.50");
 
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, "Invalid Order");
+            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, reason(Topics.ORDERS, bad.getValue()));
             offset++;
             assertThat(stats.readKeyValue()).as(bad.getKey()).isEqualTo(KeyValue.pair("42",
                     new CustomerStats(42, offset, new BigDecimal("1.50").multiply(BigDecimal.valueOf(offset)))));
@@ -219,5 +223,27 @@ class CustomerStatsTopologyTest {
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(stats.isEmpty()).isTrue();
         assertThat(store.get("42").count()).isEqualTo(BadOrders.all().size());
+    }
+
+    @Test
+    void everyValidOrderAtTheEdgesIsCountedAndEveryOutputIsStrictJson() {
+        Map<Long, BigDecimal> totals = new HashMap<>();
+        Map<Long, Long> counts = new HashMap<>();
+        for (Map.Entry<String, byte[]> valid : ValidOrders.edges().entrySet()) {
+            rawOrders.pipeInput(utf8("k"), valid.getValue());
+            JsonNode order = strictJson(valid.getValue());
+            long customerId = order.get("customer_id").longValue();
+            BigDecimal total = totals.merge(customerId, order.get("amount").decimalValue(), BigDecimal::add);
+            long count = counts.merge(customerId, 1L, Long::sum);
+
+            JsonNode out = strictJson(rawStats.readRecord().value());
+            assertThat(out.get("customer_id").longValue()).as(valid.getKey()).isEqualTo(customerId);
+            assertThat(out.get("count").longValue()).as(valid.getKey()).isEqualTo(count);
+            assertThat(out.get("total").decimalValue()).as(valid.getKey()).isEqualByComparingTo(total);
+            assertThat(deadLetters.isEmpty()).as(valid.getKey()).isTrue();
+        }
+        // the largest amount takes customer 42 over the threshold: one alert
+        assertThat(strictJson(rawAlerts.readRecord().value()).get("customer_id").longValue()).isEqualTo(42);
+        assertThat(rawAlerts.isEmpty()).isTrue();
     }
 }

@@ -1,7 +1,9 @@
 package io.orderpipeline.enricher;
 
 import static io.orderpipeline.common.TestDriverSupport.assertDeadLetter;
-import static io.orderpipeline.common.TestDriverSupport.header;
+import static io.orderpipeline.common.TestDriverSupport.reason;
+import static io.orderpipeline.common.TestDriverSupport.sameJson;
+import static io.orderpipeline.common.TestDriverSupport.strictJson;
 import static io.orderpipeline.common.TestDriverSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -14,6 +16,7 @@ import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.TestDriverSupport;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.ValidOrders;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
@@ -110,7 +113,7 @@ class OrderEnricherTopologyTest {
             orders.pipeInput("good-" + offset, order(offset, "50"));
 
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, "Invalid Order");
+            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, reason(Topics.ORDERS, bad.getValue()));
             TestRecord<String, EnrichedOrder> good = enriched.readRecord();
             assertThat(good.key()).as(bad.getKey()).isEqualTo("good-" + offset);
             assertThat(good.value().amountTier()).as(bad.getKey()).isEqualTo("standard");
@@ -118,5 +121,24 @@ class OrderEnricherTopologyTest {
         }
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(enriched.isEmpty()).isTrue();
+    }
+
+    @Test
+    void everyValidOrderAtTheEdgesGivesStrictJsonWithEachNameOnceAndTheServicesFieldsWin() {
+        for (Map.Entry<String, byte[]> valid : ValidOrders.edges().entrySet()) {
+            rawOrders.pipeInput(utf8("k"), valid.getValue());
+
+            ObjectNode expected = (ObjectNode) strictJson(valid.getValue());
+            if (expected.path("status").isNull()) {
+                expected.remove("status");
+            }
+            BigDecimal amount = expected.get("amount").decimalValue();
+            expected.put("amount_tier", amount.compareTo(OrderEnricherTopology.HIGH_TIER_THRESHOLD) > 0 ? "high" : "standard");
+            expected.put("needs_review", amount.compareTo(OrderEnricherTopology.REVIEW_THRESHOLD) > 0);
+            JsonNode actual = strictJson(rawEnriched.readRecord().value());
+            assertThat(sameJson(actual, expected)).as(valid.getKey() + ": " + actual).isTrue();
+            assertThat(rawEnriched.isEmpty()).as(valid.getKey()).isTrue();
+            assertThat(deadLetters.isEmpty()).as(valid.getKey()).isTrue();
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.orderpipeline.filter;
 
 import static io.orderpipeline.common.TestDriverSupport.assertDeadLetter;
+import static io.orderpipeline.common.TestDriverSupport.reason;
+import static io.orderpipeline.common.TestDriverSupport.strictJson;
 import static io.orderpipeline.common.TestDriverSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +11,7 @@ import io.orderpipeline.common.Order;
 import io.orderpipeline.common.Parsed;
 import io.orderpipeline.common.TestDriverSupport;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.ValidOrders;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
@@ -91,11 +94,24 @@ class OrderFilterTopologyTest {
             orders.pipeInput("good-" + offset, order(offset, "150"));
 
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, "Invalid Order");
+            assertDeadLetter(dead, bad.getKey(), key, bad.getValue(), "orders", offset * 2, reason(Topics.ORDERS, bad.getValue()));
             assertThat(highValue.readRecord().key()).as(bad.getKey()).isEqualTo("good-" + offset);
             offset++;
         }
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(highValue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void everyValidOrderAtTheEdgesIsAcceptedAndPassedOnByteForByteWhenOver100() {
+        for (Map.Entry<String, byte[]> valid : ValidOrders.edges().entrySet()) {
+            rawOrders.pipeInput(utf8("k"), valid.getValue());
+            boolean high = strictJson(valid.getValue()).get("amount").decimalValue().compareTo(OrderFilterTopology.THRESHOLD) > 0;
+            if (high) {
+                assertThat(rawHighValue.readRecord().value()).as(valid.getKey()).isEqualTo(valid.getValue());
+            }
+            assertThat(rawHighValue.isEmpty()).as(valid.getKey()).isTrue();
+            assertThat(deadLetters.isEmpty()).as(valid.getKey()).isTrue();
+        }
     }
 }

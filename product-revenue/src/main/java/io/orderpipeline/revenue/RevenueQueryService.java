@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -73,8 +74,8 @@ final class RevenueQueryService implements RevenueRoutes.Queries {
 
     /** The start of the hourly window holding {@code at} (windows are aligned to the epoch, so to the UTC hour). */
     static Instant windowStart(Instant at) {
-        long size = WINDOW_SIZE.toMillis();
-        return Instant.ofEpochMilli(Math.floorDiv(at.toEpochMilli(), size) * size);
+        // WINDOW_SIZE is one hour; truncating the Instant cannot overflow as epoch-millisecond arithmetic does at its ends
+        return at.truncatedTo(ChronoUnit.HOURS);
     }
 
     @Override
