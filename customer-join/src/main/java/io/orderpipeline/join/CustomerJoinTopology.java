@@ -9,6 +9,8 @@ import io.orderpipeline.common.CustomerEnrichedOrder;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.Parsed;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Joined;
@@ -31,6 +33,18 @@ public final class CustomerJoinTopology {
     public static final String CUSTOMERS_STORE = "customers-store";
     /** How far back (behind the newest customers record) the table still answers as-of lookups. */
     public static final Duration HISTORY_RETENTION = Duration.ofDays(1);
+    /**
+     * Topic settings of {@code <application.id>-customers-store-changelog}: never compacted, because a
+     * restore of the versioned store replays it and needs every version. Works around Kafka Streams'
+     * own setting for a versioned store's changelog, {@code min.compaction.lag.ms} = history retention
+     * + 1 day: the broker compares that lag with its clock minus the records' timestamps (the customers'
+     * event times), so records more than 2 days older than the broker's clock (a replay, a backfill, the
+     * e2e tests' fixed dates) are compacted once their segment rolls, and under exactly-once the first
+     * commit marker (stamped with the broker's clock) rolls it when they are 7 days ({@code segment.ms})
+     * older. The rebuilt store then has each customer's latest version only and answers "no customer"
+     * for orders timed before it (README, "The changelog keeps every version").
+     */
+    static final Map<String, String> CHANGELOG_CONFIG = Map.of(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, String.valueOf(Long.MAX_VALUE));
     /** Orders re-keyed by customer id, their bytes as read: the topic {@code <application.id>-orders-by-customer-repartition}. */
     public static final String ORDERS_BY_CUSTOMER = "orders-by-customer";
 
@@ -48,7 +62,8 @@ public final class CustomerJoinTopology {
                 CUSTOMERS.consumed().withName("customers-table"),
                 Materialized.<String, Customer>as(customersStore())
                         .withKeySerde(CUSTOMERS.keySerde())
-                        .withValueSerde(CUSTOMERS.valueSerde()));
+                        .withValueSerde(CUSTOMERS.valueSerde())
+                        .withLoggingEnabled(CHANGELOG_CONFIG));
         builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
                 .selectKey((orderId, order) -> String.valueOf(order.value().customerId()), Named.as("key-by-customer-id"))
                 .repartition(Repartitioned.<String, Parsed<Order>>as(ORDERS_BY_CUSTOMER)
