@@ -9,6 +9,7 @@ import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.ServiceConfig;
 import io.orderpipeline.common.StreamsApp;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.TestDriverSupport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,17 +164,6 @@ class CustomersChangelogIT {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + TIMEOUT + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+        TestDriverSupport.await(what, TIMEOUT, condition);
     }
 }

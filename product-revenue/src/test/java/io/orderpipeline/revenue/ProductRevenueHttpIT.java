@@ -11,6 +11,7 @@ import io.orderpipeline.common.ServiceConfig;
 import io.orderpipeline.common.StreamsApp;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.http.HttpServer;
+import io.orderpipeline.common.TestDriverSupport;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -343,17 +344,6 @@ class ProductRevenueHttpIT {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + TIMEOUT + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        TestDriverSupport.await(what, TIMEOUT, condition);
     }
 }
