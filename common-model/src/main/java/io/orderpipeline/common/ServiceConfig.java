@@ -1,6 +1,7 @@
 package io.orderpipeline.common;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -107,6 +108,15 @@ public final class ServiceConfig {
         }
     }
 
+    /** How far a record's timestamp may be ahead of the wall clock ({@link Inputs}); at least 0. */
+    public Duration maxTimestampAhead() {
+        int seconds = getInt(Inputs.MAX_AHEAD_SECONDS, (int) Inputs.DEFAULT_MAX_AHEAD.toSeconds());
+        if (seconds < 0) {
+            throw new IllegalArgumentException(Inputs.MAX_AHEAD_SECONDS + " must be at least 0, got " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
     /** Everything the streams app is started with: defaults, contract variables, then KAFKA_* overrides. */
     public Properties streamsProperties() {
         Properties props = new Properties();
@@ -116,6 +126,7 @@ public final class ServiceConfig {
                 get(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString()));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, get(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(getInt(NUM_STANDBY_REPLICAS, 0)));
+        props.put(Inputs.MAX_AHEAD_PROPERTY, String.valueOf(maxTimestampAhead().toMillis()));
         // bad records go to <application.id>-dlq with their bytes and error headers; processing goes on
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.deadLetter(applicationId()));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());

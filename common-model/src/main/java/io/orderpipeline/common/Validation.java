@@ -1,6 +1,7 @@
 package io.orderpipeline.common;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -78,6 +79,19 @@ public final class Validation {
     static void noControlCharacters(String field, String value) {
         if (value != null && value.codePoints().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException(field + " contains a control character");
+        }
+    }
+
+    /**
+     * A record's timestamp: at most {@code maxAheadMs} ahead of {@code now} (the wall clock of the
+     * instance that reads it, {@link Inputs}). Against a clock, not the data: a replay read later
+     * accepts a record the live run rejected (CONTRACT.md).
+     */
+    static void timestamp(long timestamp, long now, long maxAheadMs) {
+        long latest = now > Long.MAX_VALUE - maxAheadMs ? Long.MAX_VALUE : now + maxAheadMs;
+        if (timestamp > latest) {
+            throw new IllegalArgumentException("timestamp " + Instant.ofEpochMilli(timestamp) + " is " + (timestamp - now) + " ms ahead of the wall clock "
+                    + Instant.ofEpochMilli(now) + " (at most " + maxAheadMs + " ms: " + Inputs.MAX_AHEAD_SECONDS + ")");
         }
     }
 

@@ -23,12 +23,13 @@ class ServiceConfigTest {
                 .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         LogAndContinueExceptionHandler.class.getName())
                 .containsEntry("producer.batch.size", "131072")
+                .containsEntry(Inputs.MAX_AHEAD_PROPERTY, "300000")
                 .doesNotContainKey(StreamsConfig.APPLICATION_SERVER_CONFIG);
         assertThat(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)).startsWith(System.getProperty("java.io.tmpdir"));
-        // every key is a real Kafka Streams setting, or a producer one behind "producer."
-        // (a misspelt one would be silently ignored)
+        // every key is a real Kafka Streams setting, a producer one behind "producer." (a misspelt
+        // one would be silently ignored), or the suite's own, read by its processors
         for (String key : props.stringPropertyNames()) {
-            assertThat(StreamsConfig.configDef().names().contains(key)
+            assertThat(StreamsConfig.configDef().names().contains(key) || key.equals(Inputs.MAX_AHEAD_PROPERTY)
                     || key.startsWith(StreamsConfig.PRODUCER_PREFIX)
                             && ProducerConfig.configNames().contains(key.substring(StreamsConfig.PRODUCER_PREFIX.length())))
                     .as(key).isTrue();
@@ -52,6 +53,17 @@ class ServiceConfigTest {
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1")
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "revenue-blue-dlq")
                 .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:9000");
+    }
+
+    @Test
+    void maxTimestampAheadIsSecondsFromTheEnvironment() {
+        assertThat(ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "60")).streamsProperties())
+                .containsEntry(Inputs.MAX_AHEAD_PROPERTY, "60000");
+        assertThat(ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "0")).maxTimestampAhead()).isZero();
+        assertThatThrownBy(() -> ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "-1")).streamsProperties())
+                .hasMessageContaining(Inputs.MAX_AHEAD_SECONDS);
+        assertThatThrownBy(() -> ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "5m")).streamsProperties())
+                .hasMessageContaining(Inputs.MAX_AHEAD_SECONDS);
     }
 
     @Test

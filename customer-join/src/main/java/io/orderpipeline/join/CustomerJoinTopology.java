@@ -6,6 +6,7 @@ import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 
 import io.orderpipeline.common.Customer;
 import io.orderpipeline.common.CustomerEnrichedOrder;
+import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.Parsed;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public final class CustomerJoinTopology {
                         .withKeySerde(CUSTOMERS.keySerde())
                         .withValueSerde(CUSTOMERS.valueSerde())
                         .withLoggingEnabled(CHANGELOG_CONFIG));
-        builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
+        Inputs.orders(builder)
                 .selectKey((orderId, order) -> String.valueOf(order.value().customerId()), Named.as("key-by-customer-id"))
                 .repartition(Repartitioned.<String, Parsed<Order>>as(ORDERS_BY_CUSTOMER)
                         .withKeySerde(ORDERS_AS_READ.keySerde())

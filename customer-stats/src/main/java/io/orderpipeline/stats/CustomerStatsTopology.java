@@ -6,6 +6,7 @@ import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 
 import io.orderpipeline.common.CustomerAlert;
 import io.orderpipeline.common.CustomerStats;
+import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.JsonSerde;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.Parsed;
@@ -49,7 +50,7 @@ public final class CustomerStatsTopology {
                 Stores.persistentKeyValueStore(STORE), Serdes.String(), JsonSerde.of(CustomerStats.class))
                 .withCachingEnabled());
 
-        KStream<String, Update> updates = builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
+        KStream<String, Update> updates = Inputs.orders(builder)
                 .selectKey((orderId, order) -> String.valueOf(order.value().customerId()), Named.as("key-by-customer"))
                 .repartition(Repartitioned.<String, Parsed<Order>>as(REPARTITION)
                         .withKeySerde(ORDERS_AS_READ.keySerde())

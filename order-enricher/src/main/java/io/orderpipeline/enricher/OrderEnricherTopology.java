@@ -1,9 +1,9 @@
 package io.orderpipeline.enricher;
 
 import static io.orderpipeline.common.Topics.ENRICHED_ORDERS;
-import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 
 import io.orderpipeline.common.EnrichedOrder;
+import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.Order;
 import java.math.BigDecimal;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -24,7 +24,7 @@ public final class OrderEnricherTopology {
 
     public static Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
+        Inputs.orders(builder)
                 .mapValues(order -> enrich(order.value()), Named.as("enrich"))
                 .to(ENRICHED_ORDERS.name(), ENRICHED_ORDERS.produced().withName("enriched-orders-sink"));
         return builder.build();

@@ -1,8 +1,8 @@
 package io.orderpipeline.filter;
 
 import static io.orderpipeline.common.Topics.HIGH_VALUE_ORDERS;
-import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 
+import io.orderpipeline.common.Inputs;
 import java.math.BigDecimal;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -18,7 +18,7 @@ public final class OrderFilterTopology {
 
     public static Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
+        Inputs.orders(builder)
                 .filter((orderId, order) -> order.value().amount().compareTo(THRESHOLD) > 0, Named.as("amount-over-100"))
                 .to(HIGH_VALUE_ORDERS.name(), HIGH_VALUE_ORDERS.produced().withName("high-value-orders-sink"));
         return builder.build();

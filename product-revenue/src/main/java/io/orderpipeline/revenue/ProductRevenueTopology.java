@@ -1,9 +1,9 @@
 package io.orderpipeline.revenue;
 
-import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 import static io.orderpipeline.common.Topics.PRODUCT_REVENUE_HOURLY;
 import static io.orderpipeline.common.Topics.PRODUCT_REVENUE_LATE;
 
+import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.JsonSerde;
 import io.orderpipeline.common.ProductRevenue;
 import io.orderpipeline.common.RevenueTotals;
@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -108,7 +108,7 @@ public final class ProductRevenueTopology {
         builder.addStateStore(windowsStore());
         builder.addStateStore(watermarkStore());
 
-        Map<String, KStream<String, RevenueEvent>> read = builder.stream(ORDERS_AS_READ.name(), ORDERS_AS_READ.consumed().withName("orders-source"))
+        Map<String, KStream<String, RevenueEvent>> read = Inputs.orders(builder)
                 .process(() -> new PartialSums(grace, idleness), Named.as("partial-sums"), PARTIALS_STORE, PARTITION_TIME_STORE)
                 .split(Named.as("orders-"))
                 .branch((product, event) -> event instanceof Late, Branched.as("late"))

@@ -126,6 +126,7 @@ class ProductRevenueHttpIT {
             products.add("product-" + i);
         }
         Random random = new Random(42);
+        Instant startedAt = Instant.now();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -136,7 +137,9 @@ class ProductRevenueHttpIT {
                 for (int i = 0; i < 400; i++) {
                     String product = products.get(random.nextInt(products.size()));
                     BigDecimal amount = BigDecimal.valueOf(random.nextInt(100_000), 2); // 0.00 .. 999.99
-                    Instant at = window.plusMillis(random.nextInt((int) Duration.ofHours(1).toMillis()));
+                    // not after now: a timestamp ahead of the wall clock is rejected (MAX_TIMESTAMP_AHEAD_SECONDS)
+                    long span = Math.min(Duration.ofHours(1).toMillis(), Math.max(1, Duration.between(window, startedAt).toMillis()));
+                    Instant at = window.plusMillis(random.nextInt((int) span));
                     orderId++;
                     producer.send(new ProducerRecord<>(Topics.ORDERS.name(), null, at.toEpochMilli(), String.valueOf(orderId),
                             new Order(orderId, random.nextInt(50), amount, product, "paid")));

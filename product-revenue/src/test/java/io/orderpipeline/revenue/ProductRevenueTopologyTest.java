@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.orderpipeline.common.BadOrders;
+import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.ProductRevenue;
 import io.orderpipeline.common.RevenueTotals;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -45,6 +47,13 @@ class ProductRevenueTopologyTest {
     /** Midnight (UTC) of the test day, 2026-11-24, from the shared fixed base instant. */
     private static final Instant DAY = TestDriverSupport.BASE.truncatedTo(ChronoUnit.DAYS);
 
+    /**
+     * These tests move event time by piping orders of later hours and days, ahead of the driver's
+     * wall clock ({@link TestDriverSupport#BASE}): the bound on timestamps ahead of the clock is set
+     * two days out, except where a test is about that bound.
+     */
+    private static final Map<String, String> DAY_AHEAD = Map.of(Inputs.MAX_AHEAD_PROPERTY, String.valueOf(Duration.ofDays(2).toMillis()));
+
     private TopologyTestDriver driver;
     private TestInputTopic<String, Order> orders;
     private TestInputTopic<byte[], byte[]> rawOrders;
@@ -69,7 +78,9 @@ class ProductRevenueTopologyTest {
     }
 
     private void start(Duration grace, Map<String, String> overrides) {
-        driver = TestDriverSupport.driver(SERVICE, ProductRevenueTopology.build(grace), overrides);
+        Map<String, String> properties = new HashMap<>(DAY_AHEAD);
+        properties.putAll(overrides);
+        driver = TestDriverSupport.driver(SERVICE, ProductRevenueTopology.build(grace), properties);
         orders = TestDriverSupport.input(driver, Topics.ORDERS);
         rawOrders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
         hourly = TestDriverSupport.output(driver, Topics.PRODUCT_REVENUE_HOURLY);
@@ -326,6 +337,23 @@ class ProductRevenueTopologyTest {
         pipe("keyboard", "0", at("11:05"));
         assertThat(hourly.readValuesToList()).containsExactly(
                 revenue("keyboard", at("10:00"), new BigDecimal("1.50").multiply(BigDecimal.valueOf(offset)).toPlainString(), offset));
+    }
+
+    @Test
+    void oneOrderFromAFastClockIsDeadLetteredAndLeavesTheCurrentHourExact() {
+        // the test driver's wall clock stands at 10:15; the broker accepts timestamps up to an hour ahead
+        restart(ProductRevenueTopology.DEFAULT_GRACE, Map.of(Inputs.MAX_AHEAD_PROPERTY, String.valueOf(Inputs.DEFAULT_MAX_AHEAD.toMillis())));
+        pipe("keyboard", "10.00", at("10:15"));
+        byte[] fast = utf8("{\"order_id\":99,\"customer_id\":42,\"amount\":5.00,\"product\":\"keyboard\"}");
+        rawOrders.pipeInput(utf8("99"), fast, at("11:05"));
+        pipe("keyboard", "20.00", at("10:15:30"));
+        pipe("keyboard", "30.00", at("10:16"));
+
+        assertDeadLetter(deadLetters.readRecord(), "50 minutes ahead", utf8("99"), fast, "orders", 1,
+                "Invalid Order: timestamp 2026-11-24T11:05:00Z is 3000000 ms ahead of the wall clock");
+        assertThat(stored("keyboard", at("10:00"))).isEqualTo(new RevenueTotals(new BigDecimal("60.00"), 3));
+        assertThat(late.isEmpty()).isTrue();
+        assertThat(hourly.isEmpty()).isTrue();
     }
 
     @Test
