@@ -3,6 +3,7 @@ package io.orderpipeline.http;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.Query;
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * cannot answer is a {@link StoreUnavailableException} (503), and so is an exception inside the
  * store (logged; a store closed by a rebalance under the query is one); a query the store does not
  * know, or a partition that does not exist, is an {@link IllegalStateException} (500).
+ * Every query reads at one isolation level, the service's {@code QUERY_ISOLATION}
+ * ({@code ServiceConfig#queryIsolation()}): {@code READ_COMMITTED} by default, so with
+ * transactional state stores (KIP-892) an answer shows only state whose transaction has
+ * committed, never writes that a crash could still abort; {@code READ_UNCOMMITTED} also shows the
+ * open transaction's writes.
  * With DEBUG logging on, each query asks for and logs Kafka Streams' execution info.
  */
 public final class StoreQueries {
@@ -28,10 +34,13 @@ public final class StoreQueries {
 
     private final KafkaStreams streams;
     private final String store;
+    private final IsolationLevel isolation;
 
-    public StoreQueries(KafkaStreams streams, String store) {
+    /** Queries of {@code store} at {@code isolation}: pass the service's {@code config.queryIsolation()}. */
+    public StoreQueries(KafkaStreams streams, String store, IsolationLevel isolation) {
         this.streams = streams;
         this.store = store;
+        this.isolation = isolation;
     }
 
     public String store() {
@@ -40,6 +49,10 @@ public final class StoreQueries {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    public IsolationLevel isolation() {
+        return isolation;
     }
 
     /** {@code query} on {@code partition}, from this instance's active copy, up to date. */
@@ -53,7 +66,8 @@ public final class StoreQueries {
     }
 
     private <R> R one(Query<R> query, int partition, boolean requireActive) {
-        StateQueryRequest<R> request = StateQueryRequest.inStore(store).withQuery(query).withPartitions(Set.of(partition));
+        StateQueryRequest<R> request = StateQueryRequest.inStore(store).withQuery(query).withPartitions(Set.of(partition))
+                .withIsolationLevel(isolation);
         StateQueryResult<R> result = run(requireActive ? request.requireActive() : request);
         return valueOf(result.getPartitionResults().get(partition), partition);
     }
@@ -64,7 +78,7 @@ public final class StoreQueries {
      */
     public <R> Map<Integer, R> allActive(Query<R> query) {
         requireRunning();
-        StateQueryResult<R> result = run(StateQueryRequest.inStore(store).withQuery(query).requireActive());
+        StateQueryResult<R> result = run(StateQueryRequest.inStore(store).withQuery(query).withIsolationLevel(isolation).requireActive());
         requireRunning(); // no rebalance began while the query ran
         Map<Integer, R> values = new TreeMap<>();
         result.getPartitionResults().forEach((partition, partitionResult) -> {

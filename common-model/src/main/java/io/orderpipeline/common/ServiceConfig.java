@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -28,6 +29,12 @@ public final class ServiceConfig {
     public static final String APPLICATION_SERVER = "APPLICATION_SERVER";
     public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
     public static final String NUM_STANDBY_REPLICAS = "NUM_STANDBY_REPLICAS";
+    /**
+     * What HTTP queries read: {@code read_committed} (default: only state whose transaction has
+     * committed) or {@code read_uncommitted} (also the writes of the open transaction). Sets
+     * Kafka's {@code default.interactive.query.isolation.level}.
+     */
+    public static final String QUERY_ISOLATION = "QUERY_ISOLATION";
 
     /** The producer's {@code batch.size} unless {@code KAFKA_PRODUCER_BATCH_SIZE} says otherwise. */
     private static final String PRODUCER_BATCH_SIZE = "131072";
@@ -117,6 +124,26 @@ public final class ServiceConfig {
         return Duration.ofSeconds(seconds);
     }
 
+    /**
+     * The isolation level of interactive queries: {@code QUERY_ISOLATION}, unless
+     * {@code KAFKA_DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL} says otherwise (as for every Kafka
+     * property); read committed by default. Committed reads need transactional state stores (on by
+     * default); without them a store holds the open transaction's writes and every read sees them.
+     */
+    public IsolationLevel queryIsolation() {
+        String value = streamsProperties().getProperty(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG);
+        return IsolationLevel.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    }
+
+    private String queryIsolationSetting() {
+        String value = get(QUERY_ISOLATION, IsolationLevel.READ_COMMITTED.name()).toUpperCase(Locale.ROOT);
+        if (!value.equals(IsolationLevel.READ_COMMITTED.name()) && !value.equals(IsolationLevel.READ_UNCOMMITTED.name())) {
+            throw new IllegalArgumentException(QUERY_ISOLATION + " must be read_committed or read_uncommitted, got '"
+                    + get(QUERY_ISOLATION, "") + "'");
+        }
+        return value;
+    }
+
     /** Everything the streams app is started with: defaults, contract variables, then KAFKA_* overrides. */
     public Properties streamsProperties() {
         Properties props = new Properties();
@@ -127,6 +154,11 @@ public final class ServiceConfig {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, get(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(getInt(NUM_STANDBY_REPLICAS, 0)));
         props.put(Inputs.MAX_AHEAD_PROPERTY, String.valueOf(maxTimestampAhead().toMillis()));
+        // KIP-892: a store's writes are buffered until their transaction commits, so the local state
+        // survives a kill -9 under exactly-once (not wiped and rebuilt from the changelog), and
+        // queries can read committed state only
+        props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true");
+        props.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, queryIsolationSetting());
         // bad records go to <application.id>-dlq with their bytes and error headers; processing goes on
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.deadLetter(applicationId()));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,36 @@ class ServiceConfigTest {
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1")
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "revenue-blue-dlq")
                 .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:9000");
+    }
+
+    @Test
+    void transactionalStoresAndCommittedQueriesByDefault() {
+        ServiceConfig config = ServiceConfig.of("customer-stats", true, Map.of());
+        Properties props = config.streamsProperties();
+        assertThat(props)
+                .containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true")
+                .containsEntry(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_COMMITTED");
+        assertThat(config.queryIsolation()).isEqualTo(IsolationLevel.READ_COMMITTED);
+        // Kafka Streams accepts both as they are written here
+        StreamsConfig streams = new StreamsConfig(props);
+        assertThat(streams.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isTrue();
+        assertThat(streams.defaultInteractiveQueryIsolationLevel()).isEqualTo(IsolationLevel.READ_COMMITTED);
+    }
+
+    @Test
+    void queryIsolationAndTransactionalStoresCanBeChanged() {
+        ServiceConfig uncommitted = ServiceConfig.of("customer-stats", true, Map.of(ServiceConfig.QUERY_ISOLATION, "read_uncommitted"));
+        assertThat(uncommitted.queryIsolation()).isEqualTo(IsolationLevel.READ_UNCOMMITTED);
+        assertThat(new StreamsConfig(uncommitted.streamsProperties()).defaultInteractiveQueryIsolationLevel())
+                .isEqualTo(IsolationLevel.READ_UNCOMMITTED);
+        // the Kafka property wins, as every KAFKA_* variable does
+        assertThat(ServiceConfig.of("customer-stats", true, Map.of(
+                "KAFKA_DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL", "READ_UNCOMMITTED")).queryIsolation())
+                .isEqualTo(IsolationLevel.READ_UNCOMMITTED);
+        assertThat(ServiceConfig.of("customer-stats", true, Map.of("KAFKA_ENABLE_TRANSACTIONAL_STATESTORES", "false"))
+                .streamsProperties()).containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "false");
+        assertThatThrownBy(() -> ServiceConfig.of("customer-stats", true, Map.of(ServiceConfig.QUERY_ISOLATION, "serializable"))
+                .streamsProperties()).hasMessageContaining(ServiceConfig.QUERY_ISOLATION).hasMessageContaining("serializable");
     }
 
     @Test

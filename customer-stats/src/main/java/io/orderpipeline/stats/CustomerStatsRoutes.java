@@ -35,7 +35,7 @@ final class CustomerStatsRoutes {
      */
     static HttpServer start(ServiceConfig config, StreamsApp app) {
         CustomerStatsQueryService service = new CustomerStatsQueryService(
-                new StoreQueries(app.streams(), CustomerStatsTopology.STORE),
+                new StoreQueries(app.streams(), CustomerStatsTopology.STORE, config.queryIsolation()),
                 new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer())));
         return HttpServer.startFor(app, config.httpPort(), service::checkReady, new CustomerStatsRoutes(service)::register);
     }

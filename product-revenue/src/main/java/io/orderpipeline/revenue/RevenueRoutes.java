@@ -54,7 +54,7 @@ final class RevenueRoutes {
      * closed by {@code app} before its streams app ({@link HttpServer#startFor}).
      */
     static HttpServer start(ServiceConfig config, StreamsApp app) {
-        StoreQueries store = new StoreQueries(app.streams(), ProductRevenueTopology.STORE);
+        StoreQueries store = new StoreQueries(app.streams(), ProductRevenueTopology.STORE, config.queryIsolation());
         RevenueQueryService service = new RevenueQueryService(store,
                 new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer())));
         return HttpServer.startFor(app, config.httpPort(), service::checkReady,
