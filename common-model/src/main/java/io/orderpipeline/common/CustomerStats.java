@@ -9,8 +9,8 @@ public record CustomerStats(long customerId, long count, BigDecimal total) {
         return new CustomerStats(customerId, 0, BigDecimal.ZERO);
     }
 
-    /** The totals after one more order; a new record, this one is unchanged. */
-    public CustomerStats add(Order order) {
-        return new CustomerStats(customerId, count + 1, total.add(order.amount()));
+    /** The totals after one more order of {@code amount}; a new record, this one is unchanged. */
+    public CustomerStats add(BigDecimal amount) {
+        return new CustomerStats(customerId, count + 1, total.add(amount));
     }
 }

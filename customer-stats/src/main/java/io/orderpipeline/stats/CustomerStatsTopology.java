@@ -2,16 +2,16 @@ package io.orderpipeline.stats;
 
 import static io.orderpipeline.common.Topics.CUSTOMER_ALERTS;
 import static io.orderpipeline.common.Topics.CUSTOMER_STATS;
-import static io.orderpipeline.common.Topics.ORDERS_AS_READ;
 
+import io.orderpipeline.common.BinaryDecimal;
 import io.orderpipeline.common.CustomerAlert;
 import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.common.Inputs;
-import io.orderpipeline.common.JsonSerde;
-import io.orderpipeline.common.Order;
-import io.orderpipeline.common.Parsed;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
@@ -24,12 +24,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * orders to customer-stats and customer-alerts: valid orders re-keyed by customer id (repartition
- * topic {@value #REPARTITION}, each order's bytes as read), a running {@link CustomerStats} per
- * customer in the persistent key-value store {@value #STORE} (customer id string to CustomerStats,
- * cached: one changelog record per customer and commit), emitted after every order,
- * and one {@link CustomerAlert} when an order takes a customer's total from {@code <= threshold}
- * to {@code > threshold}.
+ * orders to customer-stats and customer-alerts: each valid order's amount re-keyed by customer id
+ * (repartition topic {@value #REPARTITION}, the amount in binary: {@link #AMOUNT}; one JSON parse
+ * per order), a running {@link CustomerStats} per customer in the persistent key-value store
+ * {@value #STORE} (customer id string to CustomerStats in binary, {@link #STATS}; cached: one
+ * changelog record per customer and commit), emitted after every order, and one
+ * {@link CustomerAlert} when an order takes a customer's total from {@code <= threshold} to
+ * {@code > threshold}.
  *
  * <p>A processor owns the store, rather than {@code aggregate}, because the alert needs the totals
  * before and after each order, and it forwards on every order (no record cache in the way).
@@ -39,7 +40,22 @@ public final class CustomerStatsTopology {
     /** The store of running totals: key the customer id as a decimal string, value {@link CustomerStats}. */
     public static final String STORE = "customer-stats-store";
     /** The repartition topic's name; Kafka Streams prefixes it with the application id. */
-    public static final String REPARTITION = "orders-by-customer";
+    public static final String REPARTITION = "amounts-by-customer";
+    /** An order's amount on {@value #REPARTITION}: {@link BinaryDecimal}. */
+    static final Serde<BigDecimal> AMOUNT = Serdes.serdeFrom(
+            (topic, amount) -> amount == null ? null : BinaryDecimal.write(ByteBuffer.allocate(BinaryDecimal.size(amount)), amount).array(),
+            (topic, bytes) -> bytes == null ? null : BinaryDecimal.read(ByteBuffer.wrap(bytes)));
+    /** A customer's totals in {@value #STORE}: customer id, count, then the total ({@link BinaryDecimal}). */
+    static final Serde<CustomerStats> STATS = Serdes.serdeFrom(
+            (topic, stats) -> stats == null ? null : BinaryDecimal.write(ByteBuffer.allocate(2 * Long.BYTES + BinaryDecimal.size(stats.total()))
+                    .putLong(stats.customerId()).putLong(stats.count()), stats.total()).array(),
+            (topic, bytes) -> {
+                if (bytes == null) {
+                    return null;
+                }
+                ByteBuffer in = ByteBuffer.wrap(bytes);
+                return new CustomerStats(in.getLong(), in.getLong(), BinaryDecimal.read(in));
+            });
 
     private CustomerStatsTopology() {
     }
@@ -47,14 +63,13 @@ public final class CustomerStatsTopology {
     public static Topology build(BigDecimal alertThreshold) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STORE), Serdes.String(), JsonSerde.of(CustomerStats.class))
+                Stores.persistentKeyValueStore(STORE), Serdes.String(), STATS)
                 .withCachingEnabled());
 
         KStream<String, Update> updates = Inputs.orders(builder)
-                .selectKey((orderId, order) -> String.valueOf(order.value().customerId()), Named.as("key-by-customer"))
-                .repartition(Repartitioned.<String, Parsed<Order>>as(REPARTITION)
-                        .withKeySerde(ORDERS_AS_READ.keySerde())
-                        .withValueSerde(ORDERS_AS_READ.valueSerde()))
+                .map((orderId, order) -> KeyValue.pair(String.valueOf(order.value().customerId()), order.value().amount()),
+                        Named.as("amount-by-customer"))
+                .repartition(Repartitioned.<String, BigDecimal>as(REPARTITION).withKeySerde(Serdes.String()).withValueSerde(AMOUNT))
                 .processValues(UpdateStats::new, Named.as("update-customer-stats"), STORE);
 
         updates.mapValues(Update::after, Named.as("stats-after-order"))
@@ -73,8 +88,8 @@ public final class CustomerStatsTopology {
         }
     }
 
-    /** Adds each order to its customer's totals in the store and forwards the totals before and after. */
-    private static final class UpdateStats implements FixedKeyProcessor<String, Parsed<Order>, Update> {
+    /** Adds each order's amount to its customer's totals in the store and forwards the totals before and after. */
+    private static final class UpdateStats implements FixedKeyProcessor<String, BigDecimal, Update> {
 
         private FixedKeyProcessorContext<String, Update> context;
         private KeyValueStore<String, CustomerStats> store;
@@ -86,13 +101,12 @@ public final class CustomerStatsTopology {
         }
 
         @Override
-        public void process(FixedKeyRecord<String, Parsed<Order>> record) {
-            Order order = record.value().value();
+        public void process(FixedKeyRecord<String, BigDecimal> record) {
             CustomerStats before = store.get(record.key());
             if (before == null) {
-                before = CustomerStats.empty(order.customerId());
+                before = CustomerStats.empty(Long.parseLong(record.key()));
             }
-            CustomerStats after = before.add(order);
+            CustomerStats after = before.add(record.value());
             store.put(record.key(), after);
             context.forward(record.withValue(new Update(before, after)));
         }

@@ -184,15 +184,31 @@ class CustomerStatsTopologyTest {
     }
 
     @Test
-    void theRepartitionTopicCarriesEachOrderAsItWasRead() {
+    void theRepartitionTopicCarriesOnlyEachOrdersAmountInBinary() {
         String value = TestDriverSupport.unusualOrderJson(1001, 42, "mouse");
         rawOrders.pipeInput(utf8("1001"), utf8(value));
 
         TestRecord<byte[], byte[]> repartitioned =
                 TestDriverSupport.repartition(driver, "customer-stats", CustomerStatsTopology.REPARTITION).readRecord();
         assertThat(repartitioned.key()).isEqualTo(utf8("42"));
-        assertThat(repartitioned.value()).isEqualTo(utf8(value));
+        // scale 2, then 1050 in two's complement: no JSON to parse after the shuffle
+        assertThat(repartitioned.value()).containsExactly(0, 0, 0, 2, 0x04, 0x1A);
         assertThat(stats.readValue()).isEqualTo(stats(42, 1, "10.50"));
+    }
+
+    @Test
+    void theBinaryFormsAreExactForEveryScaleAndSign() {
+        for (String amount : List.of("0", "0.00", "149.99", "100.005", "999999999999999.99999999", "1E+3", "-0.01", "128", "-128")) {
+            BigDecimal decimal = new BigDecimal(amount);
+            byte[] bytes = CustomerStatsTopology.AMOUNT.serializer().serialize("t", decimal);
+            assertThat(CustomerStatsTopology.AMOUNT.deserializer().deserialize("t", bytes)).as(amount)
+                    .isEqualTo(decimal).hasScaleOf(decimal.scale());
+            CustomerStats totals = new CustomerStats(Long.MIN_VALUE, Long.MAX_VALUE, decimal);
+            assertThat(CustomerStatsTopology.STATS.deserializer().deserialize("t",
+                    CustomerStatsTopology.STATS.serializer().serialize("t", totals))).as(amount).isEqualTo(totals);
+        }
+        assertThat(CustomerStatsTopology.AMOUNT.serializer().serialize("t", null)).isNull();
+        assertThat(CustomerStatsTopology.STATS.deserializer().deserialize("t", null)).isNull();
     }
 
     @Test
@@ -200,7 +216,7 @@ class CustomerStatsTopologyTest {
         assertThat(store.persistent()).isTrue();
         String description = CustomerStatsTopology.build(THRESHOLD).describe().toString();
         assertThat(description)
-                .contains("orders-by-customer-repartition")
+                .contains("amounts-by-customer-repartition")
                 .contains("stores: [" + CustomerStatsTopology.STORE + "]")
                 .doesNotContain("KSTREAM-")
                 .doesNotContain("KTABLE-");

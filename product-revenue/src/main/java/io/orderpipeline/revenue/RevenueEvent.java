@@ -1,9 +1,8 @@
 package io.orderpipeline.revenue;
 
+import io.orderpipeline.common.BinaryDecimal;
 import io.orderpipeline.common.ProductRevenue;
 import io.orderpipeline.common.RevenueTotals;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -84,19 +83,16 @@ sealed interface RevenueEvent {
     }
 
     private static int totalsSize(RevenueTotals totals) {
-        return Long.BYTES + Integer.BYTES + totals.revenue().unscaledValue().bitLength() / 8 + 1;
+        return Long.BYTES + BinaryDecimal.size(totals.revenue());
     }
 
-    /** orders, scale, unscaled value (two's complement, the rest of the buffer). */
+    /** orders, then the revenue ({@link BinaryDecimal}, the rest of the buffer). */
     private static ByteBuffer totals(ByteBuffer out, RevenueTotals totals) {
-        return out.putLong(totals.orders()).putInt(totals.revenue().scale()).put(totals.revenue().unscaledValue().toByteArray());
+        return BinaryDecimal.write(out.putLong(totals.orders()), totals.revenue());
     }
 
     private static RevenueTotals totals(ByteBuffer in) {
         long orders = in.getLong();
-        int scale = in.getInt();
-        byte[] unscaled = new byte[in.remaining()];
-        in.get(unscaled);
-        return new RevenueTotals(new BigDecimal(new BigInteger(unscaled), scale), orders);
+        return new RevenueTotals(BinaryDecimal.read(in), orders);
     }
 }
