@@ -12,6 +12,7 @@ import io.orderpipeline.common.Parsed;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Joined;
@@ -19,6 +20,11 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
 
@@ -27,6 +33,13 @@ import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
  * id, with the customer as of the order's timestamp ("Unknown" fields when there was none).
  * {@code customers} is a versioned table, so a later update or tombstone never changes the
  * customer an earlier order is joined with.
+ *
+ * <p>Both sides are re-partitioned by customer id with Kafka's default partitioner (murmur2 of the
+ * key bytes), through {@value #ORDERS_BY_CUSTOMER} and {@value #CUSTOMERS_BY_ID}: a customer and its
+ * orders meet in one task whatever client, partitioner or partition count wrote {@code customers}
+ * (librdkafka's default, CRC32 of the key, put 17 of 30 customers in another task than their
+ * orders). The two repartition topics are the sources of one sub-topology, so Kafka Streams gives
+ * them one partition count (the larger of {@code orders}' and {@code customers}').
  */
 public final class CustomerJoinTopology {
 
@@ -48,6 +61,19 @@ public final class CustomerJoinTopology {
     static final Map<String, String> CHANGELOG_CONFIG = Map.of(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, String.valueOf(Long.MAX_VALUE));
     /** Orders re-keyed by customer id, their bytes as read: the topic {@code <application.id>-orders-by-customer-repartition}. */
     public static final String ORDERS_BY_CUSTOMER = "orders-by-customer";
+    /**
+     * Valid customer records (tombstones too) re-partitioned by customer id with the default partitioner:
+     * the topic {@code <application.id>-customers-by-id-repartition}.
+     */
+    public static final String CUSTOMERS_BY_ID = "customers-by-id";
+    /**
+     * Per partition of {@link #CUSTOMERS_STORE}, the newest timestamp of the customer records put into
+     * it: the versioned store's observed stream time, which it does not expose. Its history reaches back
+     * {@link #HISTORY_RETENTION} from there (for the HTTP API: an instant older than that is answered
+     * 400, not 404). One entry, key {@link #STREAM_TIME_KEY}, value epoch milliseconds.
+     */
+    public static final String STREAM_TIME_STORE = "customers-stream-time-store";
+    public static final String STREAM_TIME_KEY = "stream-time";
 
     private CustomerJoinTopology() {
     }
@@ -57,11 +83,19 @@ public final class CustomerJoinTopology {
         return Stores.persistentVersionedKeyValueStore(CUSTOMERS_STORE, HISTORY_RETENTION);
     }
 
+    static StoreBuilder<KeyValueStore<String, Long>> streamTimeStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE), Serdes.String(), Serdes.Long());
+    }
+
     public static Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
-        KTable<String, Customer> customers = builder.table(CUSTOMERS.name(),
-                CUSTOMERS.consumed().withName("customers-table"),
-                Materialized.<String, Customer>as(customersStore())
+        builder.addStateStore(streamTimeStore());
+        KTable<String, Customer> customers = Inputs.customers(builder)
+                .repartition(Repartitioned.<String, Customer>as(CUSTOMERS_BY_ID)
+                        .withKeySerde(CUSTOMERS.keySerde())
+                        .withValueSerde(CUSTOMERS.valueSerde()))
+                .processValues(StreamTime::new, Named.as("customers-stream-time"), STREAM_TIME_STORE)
+                .toTable(Named.as("customers-table"), Materialized.<String, Customer>as(customersStore())
                         .withKeySerde(CUSTOMERS.keySerde())
                         .withValueSerde(CUSTOMERS.valueSerde())
                         .withLoggingEnabled(CHANGELOG_CONFIG));
@@ -75,5 +109,30 @@ public final class CustomerJoinTopology {
                                 .withName("join-customer-as-of-order-time"))
                 .to(CUSTOMER_ENRICHED_ORDERS.name(), CUSTOMER_ENRICHED_ORDERS.produced().withName("customer-enriched-orders-sink"));
         return builder.build();
+    }
+
+    /**
+     * Forwards every customer record (a tombstone too) to the table unchanged, keeping in
+     * {@link #STREAM_TIME_STORE} the newest timestamp seen, as the versioned store keeps its own.
+     */
+    private static final class StreamTime implements FixedKeyProcessor<String, Customer, Customer> {
+
+        private FixedKeyProcessorContext<String, Customer> context;
+        private KeyValueStore<String, Long> streamTime;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Customer> context) {
+            this.context = context;
+            this.streamTime = context.getStateStore(STREAM_TIME_STORE);
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, Customer> record) {
+            Long seen = streamTime.get(STREAM_TIME_KEY);
+            if (seen == null || record.timestamp() > seen) {
+                streamTime.put(STREAM_TIME_KEY, record.timestamp());
+            }
+            context.forward(record);
+        }
     }
 }

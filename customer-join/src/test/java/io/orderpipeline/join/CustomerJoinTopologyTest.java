@@ -17,6 +17,7 @@ import io.orderpipeline.common.BadCustomers;
 import io.orderpipeline.common.BadOrders;
 import io.orderpipeline.common.Customer;
 import io.orderpipeline.common.CustomerEnrichedOrder;
+import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.TestDriverSupport;
@@ -34,6 +35,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.apache.kafka.streams.test.TestRecord;
@@ -47,6 +49,12 @@ class CustomerJoinTopologyTest {
     private static final Customer ADA = new Customer(42, "Ada Lovelace", "enterprise", "GB");
     private static final Customer ADA_RENAMED = new Customer(42, "Ada King", "strategic", "FR");
     private static final Customer ADA_MOVED = new Customer(42, "Ada King", "strategic", "US");
+    /**
+     * The driver's wall clock stands at BASE; the tests pipe records up to a day and more after it, so
+     * they allow timestamps two days ahead of it ({@link #aCustomerTooFarAheadOfTheClockIsDeadLetteredAndLeavesTheTableAlone}
+     * checks the default bound).
+     */
+    private static final Map<String, String> DAYS_AHEAD = Map.of(Inputs.MAX_AHEAD_PROPERTY, String.valueOf(Duration.ofDays(2).toMillis()));
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, Order> orders;
@@ -60,7 +68,7 @@ class CustomerJoinTopologyTest {
 
     @BeforeEach
     void setUp() {
-        driver = TestDriverSupport.driver(SERVICE, CustomerJoinTopology.build());
+        driver = TestDriverSupport.driver(SERVICE, CustomerJoinTopology.build(), DAYS_AHEAD);
         orders = TestDriverSupport.input(driver, Topics.ORDERS);
         rawOrders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
         customers = TestDriverSupport.input(driver, Topics.CUSTOMERS);
@@ -453,23 +461,90 @@ class CustomerJoinTopologyTest {
     }
 
     @Test
-    void everyOperatorIsNamedAndTheJoinReadsTheRepartitionedOrdersWithTheCustomers() {
+    void customersAreRepartitionedByIdTombstonesIncluded() {
+        customers.pipeInput("42", ADA, at(0));
+        customers.pipeInput("42", null, at(10));
+        rawCustomers.pipeInput(utf8("43"), utf8("{\"customer_id\": 43, \"name\": \"Grace\", \"extra\": 1}"), at(20));
+
+        List<TestRecord<byte[], byte[]>> repartitioned =
+                TestDriverSupport.repartition(driver, SERVICE, CustomerJoinTopology.CUSTOMERS_BY_ID).readRecordsToList();
+        assertThat(repartitioned).extracting(r -> new String(r.key()), r -> r.value() == null ? null : new String(r.value()), TestRecord::timestamp)
+                .containsExactly(
+                        tuple("42", "{\"customer_id\":42,\"name\":\"Ada Lovelace\",\"segment\":\"enterprise\",\"country\":\"GB\"}",
+                                at(0).toEpochMilli()),
+                        tuple("42", null, at(10).toEpochMilli()),
+                        tuple("43", "{\"customer_id\":43,\"name\":\"Grace\"}", at(20).toEpochMilli()));
+        assertThat(store.get("42")).isNull();
+        assertThat(store.get("42", at(5).toEpochMilli()).value()).isEqualTo(ADA);
+        assertThat(store.get("43").value()).isEqualTo(new Customer(43, "Grace", null, null));
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theStreamTimeStoreHoldsTheNewestTimestampPutIntoTheCustomersStore() {
+        KeyValueStore<String, Long> streamTime = driver.getKeyValueStore(CustomerJoinTopology.STREAM_TIME_STORE);
+        assertThat(streamTime.get(CustomerJoinTopology.STREAM_TIME_KEY)).isNull();
+        customers.pipeInput("42", ADA, at(100));
+        customers.pipeInput("42", ADA_RENAMED, at(50)); // out of order: the stream time stays
+        assertThat(streamTime.get(CustomerJoinTopology.STREAM_TIME_KEY)).isEqualTo(at(100).toEpochMilli());
+        customers.pipeInput("43", null, at(200)); // a tombstone moves it like any record
+        rawCustomers.pipeInput(utf8("42"), utf8("not a customer"), at(300)); // an invalid record does not
+        order(1001, 42, 400); // nor does an order
+        assertThat(streamTime.get(CustomerJoinTopology.STREAM_TIME_KEY)).isEqualTo(at(200).toEpochMilli());
+        try (var all = streamTime.all()) {
+            assertThat(all).toIterable().extracting(kv -> kv.key).containsExactly(CustomerJoinTopology.STREAM_TIME_KEY);
+        }
+    }
+
+    @Test
+    void aCustomerTooFarAheadOfTheClockIsDeadLetteredAndLeavesTheTableAlone() {
+        try (TopologyTestDriver strict = TestDriverSupport.driver(SERVICE, CustomerJoinTopology.build())) {
+            TestInputTopic<byte[], byte[]> in = TestDriverSupport.rawInput(strict, Topics.CUSTOMERS.name());
+            TestOutputTopic<byte[], byte[]> dead = TestDriverSupport.rawOutput(strict, Topics.deadLetter(SERVICE));
+            byte[] ada = utf8("{\"customer_id\": 42, \"name\": \"Ada Lovelace\"}");
+            byte[] king = utf8("{\"customer_id\": 42, \"name\": \"Ada King\"}");
+            in.pipeInput(utf8("42"), ada, BASE.plus(Inputs.DEFAULT_MAX_AHEAD));
+            in.pipeInput(utf8("42"), king, BASE.plus(Inputs.DEFAULT_MAX_AHEAD).plusMillis(1));
+            in.pipeInput(utf8("42"), null, BASE.plus(Duration.ofHours(1)));
+
+            assertDeadLetter(dead.readRecord(), "1 ms past the bound", utf8("42"), king, "customers", 1,
+                    "Invalid Customer: timestamp 2026-11-24T10:20:00.001Z is 300001 ms ahead of the wall clock");
+            assertDeadLetter(dead.readRecord(), "a tombstone an hour ahead", utf8("42"), null, "customers", 2,
+                    "Invalid Customer: timestamp 2026-11-24T11:15:00Z is 3600000 ms ahead");
+            assertThat(dead.isEmpty()).isTrue();
+            VersionedKeyValueStore<String, Customer> table = strict.getVersionedKeyValueStore(CustomerJoinTopology.CUSTOMERS_STORE);
+            assertThat(table.get("42").value()).isEqualTo(new Customer(42, "Ada Lovelace", null, null));
+            KeyValueStore<String, Long> streamTime = strict.getKeyValueStore(CustomerJoinTopology.STREAM_TIME_STORE);
+            assertThat(streamTime.get(CustomerJoinTopology.STREAM_TIME_KEY)).isEqualTo(BASE.plus(Inputs.DEFAULT_MAX_AHEAD).toEpochMilli());
+        }
+    }
+
+    @Test
+    void everyOperatorIsNamedAndTheJoinReadsTheTwoRepartitionTopics() {
         TopologyDescription description = CustomerJoinTopology.build().describe();
         assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-");
 
         TopologyDescription.Subtopology join = description.subtopologies().stream()
                 .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals("join-customer-as-of-order-time")))
                 .findFirst().orElseThrow();
-        // the two sources of one sub-topology: Kafka Streams co-partitions them, giving the
-        // repartition topic the partition count of customers
+        // both sides re-partitioned by customer id with the default partitioner, the two sources of one
+        // sub-topology: Kafka Streams co-partitions them, giving both topics one partition count
         Set<String> sourceTopics = join.nodes().stream()
                 .filter(n -> n instanceof TopologyDescription.Source)
                 .flatMap(n -> ((TopologyDescription.Source) n).topicSet().stream())
                 .collect(Collectors.toSet());
-        assertThat(sourceTopics).containsExactlyInAnyOrder(Topics.CUSTOMERS.name(),
+        assertThat(sourceTopics).containsExactlyInAnyOrder(CustomerJoinTopology.CUSTOMERS_BY_ID + "-repartition",
                 CustomerJoinTopology.ORDERS_BY_CUSTOMER + "-repartition");
         assertThat(join.nodes()).filteredOn(n -> n instanceof TopologyDescription.Processor)
-                .extracting(n -> ((TopologyDescription.Processor) n).stores())
-                .containsOnly(Set.of(CustomerJoinTopology.CUSTOMERS_STORE));
+                .extracting(n -> n.name() + " " + ((TopologyDescription.Processor) n).stores())
+                .containsExactlyInAnyOrder("customers-stream-time [" + CustomerJoinTopology.STREAM_TIME_STORE + "]",
+                        "customers-table [" + CustomerJoinTopology.CUSTOMERS_STORE + "]",
+                        "join-customer-as-of-order-time [" + CustomerJoinTopology.CUSTOMERS_STORE + "]");
+        // customers is read only to be checked and re-partitioned
+        TopologyDescription.Subtopology customersIn = description.subtopologies().stream()
+                .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals("customers-source")))
+                .findFirst().orElseThrow();
+        assertThat(customersIn.nodes()).extracting(TopologyDescription.Node::name).containsExactlyInAnyOrder(
+                "customers-source", "customers-timestamp-check", "customers-by-id-repartition-filter", "customers-by-id-repartition-sink");
     }
 }
