@@ -9,6 +9,7 @@ import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
 import io.orderpipeline.common.Json;
+import io.orderpipeline.common.ServiceConfig;
 import io.orderpipeline.common.StreamsApp;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,8 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server of a query service (Javalin on Jetty): the service's routes plus
- * {@code GET /health/live}, {@code GET /health/ready} and {@code GET /metrics}, JSON through the shared
+ * The HTTP server of a service (Javalin on Jetty): its query routes, if it has any, plus the
+ * management endpoints {@code GET /health/live}, {@code GET /health/ready} and {@code GET /metrics}
+ * (on the query port, or on a port of their own: {@code MANAGEMENT_PORT}), JSON through the shared
  * {@link Json#MAPPER}, and every error as {@code {"error": "..."}}:
  * 400 bad parameter, 404 unknown route or key, 405 (with {@code Allow}) a known route asked with
  * another method, 503 with {@code Retry-After} while a store cannot answer, 500 with a generic
@@ -46,25 +48,83 @@ public final class HttpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final String JSON = "application/json";
+    /** The address the servers listen on: every interface. */
+    private static final String BIND = "0.0.0.0";
+    /** As the management port: the management endpoints share the query port. */
+    private static final int TOGETHER = -1;
 
     private final Javalin app;
+    private final Javalin management;
     private final Metrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private HttpServer(Javalin app, Metrics metrics) {
+    private HttpServer(Javalin app, Javalin management, Metrics metrics) {
         this.app = app;
+        this.management = management;
         this.metrics = metrics;
     }
 
     /**
-     * Starts serving on {@code port} (0: any free port).
+     * Starts serving on {@code port} (0: any free port): the service's routes and the management
+     * endpoints on one port.
      *
      * @param readiness throws (e.g. {@link StoreUnavailableException}) while the stores cannot be queried;
      *                  {@code /health/ready} is 200 when the app is RUNNING and this passes
      * @param routes    adds the service's own routes
      */
     public static HttpServer start(int port, KafkaStreams streams, Runnable readiness, Consumer<Javalin> routes) {
+        return serve(port, TOGETHER, streams, readiness, routes);
+    }
+
+    /**
+     * Starts the service's routes on {@code port} and {@code /health/live}, {@code /health/ready}
+     * and {@code /metrics} on {@code managementPort}: one server when they are the same, else two
+     * (the management endpoints then only on their own port).
+     */
+    public static HttpServer start(int port, int managementPort, KafkaStreams streams, Runnable readiness, Consumer<Javalin> routes) {
+        return serve(port, port == managementPort ? TOGETHER : managementPort, streams, readiness, routes);
+    }
+
+    /** {@code routes} null: management endpoints only, on {@code port}. */
+    private static HttpServer serve(int port, int managementPort, KafkaStreams streams, Runnable readiness, Consumer<Javalin> routes) {
         Metrics metrics = new Metrics(streams);
+        Javalin app = null;
+        try {
+            Javalin management = create(metrics);
+            management.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
+            management.get("/health/ready", ctx -> {
+                if (streams.state() != KafkaStreams.State.RUNNING) {
+                    throw new StoreUnavailableException("the streams app is " + streams.state() + ", not RUNNING");
+                }
+                readiness.run();
+                ctx.json(Map.of("status", "ready"));
+            });
+            management.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
+            if (managementPort == TOGETHER || routes == null) {
+                if (routes != null) {
+                    routes.accept(management);
+                }
+                app = management.start(BIND, port);
+                log.info("HTTP on port {}{}", app.port(), routes == null ? " (health, metrics)" : "");
+                return new HttpServer(app, app, metrics);
+            }
+            app = create(metrics);
+            routes.accept(app);
+            app.start(BIND, port);
+            management.start(BIND, managementPort);
+            log.info("HTTP on port {}, management (health, metrics) on port {}", app.port(), management.port());
+            return new HttpServer(app, management, metrics);
+        } catch (RuntimeException e) {
+            if (app != null) {
+                app.stop();
+            }
+            metrics.close();
+            throw e;
+        }
+    }
+
+    /** Javalin with the shared JSON mapper and the suite's error answers, recording requests in {@code metrics}. */
+    private static Javalin create(Metrics metrics) {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.useVirtualThreads = false;
@@ -107,25 +167,7 @@ public final class HttpServer implements AutoCloseable {
             }
         });
         app.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
-
-        app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
-        app.get("/health/ready", ctx -> {
-            if (streams.state() != KafkaStreams.State.RUNNING) {
-                throw new StoreUnavailableException("the streams app is " + streams.state() + ", not RUNNING");
-            }
-            readiness.run();
-            ctx.json(Map.of("status", "ready"));
-        });
-        app.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
-        routes.accept(app);
-        try {
-            app.start("0.0.0.0", port);
-        } catch (RuntimeException e) {
-            metrics.close();
-            throw e;
-        }
-        log.info("HTTP on port {}", app.port());
-        return new HttpServer(app, metrics);
+        return app;
     }
 
     /**
@@ -134,11 +176,29 @@ public final class HttpServer implements AutoCloseable {
      * closed and the exception thrown: a service never runs on without its HTTP API.
      */
     public static HttpServer startFor(StreamsApp app, int port, Runnable readiness, Consumer<Javalin> routes) {
+        return startFor(app, port, TOGETHER, readiness, routes);
+    }
+
+    /**
+     * The HTTP of a service with queries: {@code routes} on {@code HTTP_PORT}, health and metrics on
+     * {@code MANAGEMENT_PORT} (default: the same port), as {@link #startFor(StreamsApp, int, Runnable, Consumer)}.
+     */
+    public static HttpServer startFor(StreamsApp app, ServiceConfig config, Runnable readiness, Consumer<Javalin> routes) {
+        return startFor(app, config.httpPort(), config.managementPort() == config.httpPort() ? TOGETHER : config.managementPort(),
+                readiness, routes);
+    }
+
+    /** The HTTP of a service without queries: health (ready when RUNNING) and metrics on {@code MANAGEMENT_PORT}. */
+    public static HttpServer startManagementFor(StreamsApp app, ServiceConfig config) {
+        return startFor(app, config.managementPort(), TOGETHER, () -> { }, null);
+    }
+
+    private static HttpServer startFor(StreamsApp app, int port, int managementPort, Runnable readiness, Consumer<Javalin> routes) {
         HttpServer server;
         try {
-            server = start(port, app.streams(), readiness, routes);
+            server = serve(port, managementPort, app.streams(), readiness, routes);
         } catch (RuntimeException e) {
-            log.error("HTTP could not start on port {}; stopping", port, e);
+            log.error("HTTP could not start on port {} (management {}); stopping", port, managementPort, e);
             app.close();
             throw e;
         }
@@ -149,6 +209,11 @@ public final class HttpServer implements AutoCloseable {
     /** The port actually bound (useful after starting on port 0). */
     public int port() {
         return app.port();
+    }
+
+    /** The port of {@code /health/*} and {@code /metrics}: {@link #port()} unless started with another one. */
+    public int managementPort() {
+        return management.port();
     }
 
     private static void error(io.javalin.http.Context ctx, int status, String message) {
@@ -209,6 +274,9 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             app.stop();
+            if (management != app) {
+                management.stop();
+            }
             metrics.close();
         }
     }

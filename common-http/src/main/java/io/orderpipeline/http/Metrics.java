@@ -2,6 +2,8 @@ package io.orderpipeline.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.orderpipeline.common.DeadLetters;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -19,8 +21,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * What {@code /metrics} shows, in Prometheus text format: the Kafka Streams client metrics, JVM
- * metrics, and {@code http_server_requests_seconds} per route template, method and status.
+ * What {@code /metrics} shows, in Prometheus text format: the Kafka Streams client metrics (among
+ * them {@code kafka_stream_task_dropped_records_total}), {@code dead_letter_records_total}
+ * ({@link DeadLetters}), JVM metrics, and {@code http_server_requests_seconds} per route template,
+ * method and status.
  */
 final class Metrics implements AutoCloseable {
 
@@ -45,6 +49,9 @@ final class Metrics implements AutoCloseable {
         // new tasks (after a rebalance) bring new metrics: look for them every 5 s, not every minute
         streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), refresher, REFRESH);
         streamsMetrics.bindTo(registry);
+        FunctionCounter.builder("dead.letter.records", this, metrics -> DeadLetters.sent())
+                .description("records this instance sent to its dead-letter topic <application.id>-dlq")
+                .register(registry);
     }
 
     /** Counts and times one request under its route template ({@code /stats/{product}}), never the raw path. */

@@ -206,7 +206,52 @@ class HttpServerTest {
                 .contains("system_cpu_count")
                 .contains("kafka_stream_")
                 .contains("kafka_consumer_")
-                .contains("kafka_producer_");
+                .contains("kafka_producer_")
+                .contains("# HELP dead_letter_records_total records this instance sent to its dead-letter topic")
+                .containsPattern("(?m)^dead_letter_records_total \\d+\\.0$");
+    }
+
+    @Test
+    void theManagementEndpointsCanHaveAPortOfTheirOwn() throws Exception {
+        int management;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            management = free.getLocalPort();
+        }
+        try (HttpServer split = HttpServer.start(0, management, streams, () -> { }, app -> app.get("/q", ctx -> ctx.json(Map.of("q", 1))))) {
+            assertThat(split.managementPort()).isEqualTo(management).isNotEqualTo(split.port());
+            assertThat(status(split.port(), "/q")).isEqualTo(200);
+            assertThat(status(split.port(), "/health/live")).isEqualTo(404);
+            assertThat(status(split.port(), "/metrics")).isEqualTo(404);
+            assertThat(status(management, "/health/live")).isEqualTo(200);
+            assertThat(status(management, "/health/ready")).isEqualTo(503);
+            assertThat(status(management, "/metrics")).isEqualTo(200);
+            assertThat(status(management, "/q")).isEqualTo(404);
+        }
+        assertThatThrownBy(() -> status(management, "/health/live")).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void aServiceWithoutQueriesServesOnlyTheManagementEndpoints() throws Exception {
+        StreamsApp app = StreamsApp.start(ServiceConfig.of("http-test", false, Map.of(
+                ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
+                ServiceConfig.APPLICATION_ID, "http-management-test",
+                ServiceConfig.MANAGEMENT_PORT, "0",
+                ServiceConfig.STATE_DIR, stateDir.resolve("management-test").toString())), TestStreams.topology());
+        try {
+            HttpServer management = HttpServer.startManagementFor(app, ServiceConfig.of("http-test", false, Map.of(ServiceConfig.MANAGEMENT_PORT, "0")));
+            assertThat(management.port()).isEqualTo(management.managementPort());
+            assertThat(status(management.port(), "/health/live")).isEqualTo(200);
+            assertThat(status(management.port(), "/health/ready")).isEqualTo(503);
+            assertThat(status(management.port(), "/metrics")).isEqualTo(200);
+            assertThat(status(management.port(), "/stats/x")).isEqualTo(404);
+        } finally {
+            app.close(); // closes the server first
+        }
+    }
+
+    private static int status(int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

@@ -10,8 +10,6 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * A service's configuration, read from the environment in one place (CONTRACT.md, Configuration):
@@ -26,6 +24,7 @@ public final class ServiceConfig {
     public static final String APPLICATION_ID = "APPLICATION_ID";
     public static final String STATE_DIR = "STATE_DIR";
     public static final String HTTP_PORT = "HTTP_PORT";
+    public static final String MANAGEMENT_PORT = "MANAGEMENT_PORT";
     public static final String APPLICATION_SERVER = "APPLICATION_SERVER";
     public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
     public static final String NUM_STANDBY_REPLICAS = "NUM_STANDBY_REPLICAS";
@@ -90,6 +89,11 @@ public final class ServiceConfig {
 
     public int httpPort() {
         return getInt(HTTP_PORT, 8080);
+    }
+
+    /** The port of {@code /health/*} and {@code /metrics}: {@code MANAGEMENT_PORT}, default the query port ({@link #httpPort()}). */
+    public int managementPort() {
+        return getInt(MANAGEMENT_PORT, httpPort());
     }
 
     /** The host:port other instances of this service use to reach this one over HTTP. */
@@ -161,8 +165,8 @@ public final class ServiceConfig {
         props.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, queryIsolationSetting());
         // bad records go to <application.id>-dlq with their bytes and error headers; processing goes on
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.deadLetter(applicationId()));
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // 128 KB producer batches instead of 16 KB: outputs, repartition and changelog records go out
         // in fewer, larger requests (measured: benchmarks/RESULTS.md, "Tuning")

@@ -8,7 +8,6 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.junit.jupiter.api.Test;
 
 class ServiceConfigTest {
@@ -22,7 +21,7 @@ class ServiceConfigTest {
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "order-filter-dlq")
                 .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                        LogAndContinueExceptionHandler.class.getName())
+                        DeadLetters.OnDeserialization.class.getName())
                 .containsEntry("producer.batch.size", "131072")
                 .containsEntry(Inputs.MAX_AHEAD_PROPERTY, "300000")
                 .doesNotContainKey(StreamsConfig.APPLICATION_SERVER_CONFIG);
@@ -95,6 +94,14 @@ class ServiceConfigTest {
                 .hasMessageContaining(Inputs.MAX_AHEAD_SECONDS);
         assertThatThrownBy(() -> ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "5m")).streamsProperties())
                 .hasMessageContaining(Inputs.MAX_AHEAD_SECONDS);
+    }
+
+    @Test
+    void theManagementPortDefaultsToTheQueryPort() {
+        assertThat(ServiceConfig.of("order-filter", false, Map.of()).managementPort()).isEqualTo(8080);
+        assertThat(ServiceConfig.of("customer-stats", true, Map.of(ServiceConfig.HTTP_PORT, "8081")).managementPort()).isEqualTo(8081);
+        assertThat(ServiceConfig.of("customer-stats", true, Map.of(ServiceConfig.HTTP_PORT, "8081", ServiceConfig.MANAGEMENT_PORT, "9090"))
+                .managementPort()).isEqualTo(9090);
     }
 
     @Test

@@ -2,10 +2,19 @@ package io.orderpipeline.enricher;
 
 import io.orderpipeline.common.ServiceConfig;
 import io.orderpipeline.common.StreamsApp;
+import io.orderpipeline.http.HttpServer;
 
 public final class OrderEnricherApp {
 
+    public static final String SERVICE = "order-enricher";
+
+    private OrderEnricherApp() {
+    }
+
     public static void main(String[] args) {
-        StreamsApp.start(ServiceConfig.fromEnv("order-enricher"), OrderEnricherTopology.build()).runUntilShutdown();
+        ServiceConfig config = ServiceConfig.fromEnv(SERVICE);
+        StreamsApp app = StreamsApp.start(config, OrderEnricherTopology.build());
+        HttpServer.startManagementFor(app, config);
+        app.runUntilShutdown();
     }
 }

@@ -2,10 +2,19 @@ package io.orderpipeline.filter;
 
 import io.orderpipeline.common.ServiceConfig;
 import io.orderpipeline.common.StreamsApp;
+import io.orderpipeline.http.HttpServer;
 
 public final class OrderFilterApp {
 
+    public static final String SERVICE = "order-filter";
+
+    private OrderFilterApp() {
+    }
+
     public static void main(String[] args) {
-        StreamsApp.start(ServiceConfig.fromEnv("order-filter"), OrderFilterTopology.build()).runUntilShutdown();
+        ServiceConfig config = ServiceConfig.fromEnv(SERVICE);
+        StreamsApp app = StreamsApp.start(config, OrderFilterTopology.build());
+        HttpServer.startManagementFor(app, config);
+        app.runUntilShutdown();
     }
 }
