@@ -1,5 +1,6 @@
 package io.orderpipeline.stats;
 
+import static io.orderpipeline.stats.CustomerStatsTopology.ALERTS_STORE;
 import static io.orderpipeline.stats.CustomerStatsTopology.STORE;
 
 import io.orderpipeline.common.CustomerStats;
@@ -7,23 +8,53 @@ import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.KeyRouter;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StoreQueries;
+import io.orderpipeline.http.StoreUnavailableException;
+import io.orderpipeline.stats.CustomerStatsTopology.LatestAlert;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * Queries of {@code customer-stats-store} (IQv2 {@code KeyQuery}) from the instance that holds the
- * customer ({@link KeyRouter}): the customer's running count and total, or 404.
+ * customer ({@link KeyRouter}): the customer's running count and total, or 404; and the latest
+ * alerts of {@code customer-alerts-store} (IQv2 {@code RangeQuery}, newest first) gathered from
+ * every instance, as {@code GET /revenue} does in product-revenue.
  */
 final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
 
     private static final Serializer<String> KEY = Serdes.String().serializer();
 
-    private final StoreQueries store;
-    private final KeyRouter router;
+    /** The answer of {@code GET /alerts}: the latest alerts of every partition, newest first. */
+    record Alerts(List<LatestAlert> alerts) {
+    }
 
-    CustomerStatsQueryService(StoreQueries store, Forwarder forwarder) {
+    /** The answer of {@code GET /internal/alerts}: the same from this instance's active partitions only. */
+    record LocalAlerts(Set<Integer> partitions, List<LatestAlert> alerts) {
+    }
+
+    private static final Comparator<LatestAlert> NEWEST_FIRST = Comparator.comparing(LatestAlert::alertedAt).reversed()
+            .thenComparing(LatestAlert::customerId);
+
+    private final StoreQueries store;
+    private final StoreQueries alertsStore;
+    private final KeyRouter router;
+    private final Forwarder forwarder;
+
+    CustomerStatsQueryService(StoreQueries store, StoreQueries alertsStore, Forwarder forwarder) {
         this.store = store;
+        this.alertsStore = alertsStore;
+        this.forwarder = forwarder;
         this.router = new KeyRouter(store.streams(), forwarder);
     }
 
@@ -37,8 +68,63 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
         });
     }
 
-    /** For {@code /health/ready}: every active partition of the store answers a query. */
+    /** The latest {@code limit} alerts of every instance, newest first; 503 unless every partition answered. */
+    @Override
+    public Reply alerts(int limit) {
+        List<LatestAlert> alerts = new ArrayList<>();
+        Set<Integer> answered = new TreeSet<>();
+        Set<Integer> expected = new TreeSet<>();
+        for (StreamsMetadata instance : store.streams().metadataForAllStreamsClients()) {
+            instance.topicPartitions().forEach(tp -> expected.add(tp.partition()));
+            LocalAlerts part = instance.hostInfo().equals(forwarder.self()) ? local(limit) : remoteAlerts(instance.hostInfo(), limit);
+            alerts.addAll(part.alerts());
+            for (int partition : part.partitions()) {
+                if (!answered.add(partition)) {
+                    throw new StoreUnavailableException("partition " + partition + " answered twice (a rebalance is under way)");
+                }
+            }
+        }
+        if (expected.isEmpty() || !answered.containsAll(expected)) {
+            throw new StoreUnavailableException("partitions " + expected + " of " + ALERTS_STORE + " expected, "
+                    + answered + " answered (a rebalance is under way)");
+        }
+        alerts.sort(NEWEST_FIRST);
+        return Reply.ok(new Alerts(alerts.subList(0, Math.min(limit, alerts.size()))));
+    }
+
+    private LocalAlerts remoteAlerts(HostInfo host, int limit) {
+        Reply reply = forwarder.get(host, "/internal/alerts?limit=" + limit);
+        if (!reply.isOk()) {
+            throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + reply.status() + " " + reply.json());
+        }
+        return reply.body(LocalAlerts.class);
+    }
+
+    @Override
+    public Reply localAlerts(int limit) {
+        return Reply.ok(local(limit));
+    }
+
+    /** The latest {@code limit} alerts of each partition this instance holds as active (keys sort by time: read backwards). */
+    private LocalAlerts local(int limit) {
+        RangeQuery<String, Object> query = RangeQuery.<String, Object>withNoBounds().withDescendingKeys();
+        List<LatestAlert> alerts = new ArrayList<>();
+        Map<Integer, KeyValueIterator<String, Object>> byPartition = alertsStore.allActive(query);
+        for (KeyValueIterator<String, Object> iterator : byPartition.values()) {
+            try (iterator) {
+                for (int i = 0; i < limit && iterator.hasNext(); i++) {
+                    KeyValue<String, Object> entry = iterator.next();
+                    alerts.add(StoreQueries.plain(entry.value));
+                }
+            }
+        }
+        alerts.sort(NEWEST_FIRST);
+        return new LocalAlerts(byPartition.keySet(), alerts.subList(0, Math.min(limit, alerts.size())));
+    }
+
+    /** For {@code /health/ready}: every active partition of both stores answers a query. */
     void checkReady() {
         store.allActive(KeyQuery.<String, Object>withKey(""));
+        alertsStore.allActive(KeyQuery.<String, Object>withKey(""));
     }
 }

@@ -7,8 +7,12 @@ import io.orderpipeline.common.BinaryDecimal;
 import io.orderpipeline.common.CustomerAlert;
 import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.common.Inputs;
+import io.orderpipeline.common.JsonSerde;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -20,6 +24,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -30,7 +35,8 @@ import org.apache.kafka.streams.state.Stores;
  * {@value #STORE} (customer id string to CustomerStats in binary, {@link #STATS}; cached: one
  * changelog record per customer and commit), emitted after every order, and one
  * {@link CustomerAlert} when an order takes a customer's total from {@code <= threshold} to
- * {@code > threshold}.
+ * {@code > threshold}. The latest {@value #ALERTS_KEPT} alerts of each partition are also kept in
+ * {@value #ALERTS_STORE} (for {@code GET /alerts}).
  *
  * <p>A processor owns the store, rather than {@code aggregate}, because the alert needs the totals
  * before and after each order, and it forwards on every order (no record cache in the way).
@@ -39,6 +45,14 @@ public final class CustomerStatsTopology {
 
     /** The store of running totals: key the customer id as a decimal string, value {@link CustomerStats}. */
     public static final String STORE = "customer-stats-store";
+    /**
+     * The latest alerts of each partition, oldest first: key the alert's time and customer
+     * ({@link #alertKey}), value {@link LatestAlert}; at most {@value #ALERTS_KEPT} per partition.
+     */
+    public static final String ALERTS_STORE = "customer-alerts-store";
+    /** How many alerts {@value #ALERTS_STORE} keeps per partition: {@code GET /alerts} answers at most as many. */
+    public static final int ALERTS_KEPT = 100;
+    static final Serde<LatestAlert> LATEST_ALERT = JsonSerde.of(LatestAlert.class);
     /** The repartition topic's name; Kafka Streams prefixes it with the application id. */
     public static final String REPARTITION = "amounts-by-customer";
     /** An order's amount on {@value #REPARTITION}: {@link BinaryDecimal}. */
@@ -65,6 +79,8 @@ public final class CustomerStatsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STORE), Serdes.String(), STATS)
                 .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ALERTS_STORE), Serdes.String(), LATEST_ALERT));
 
         KStream<String, Update> updates = Inputs.orders(builder)
                 .map((orderId, order) -> KeyValue.pair(String.valueOf(order.value().customerId()), order.value().amount()),
@@ -76,6 +92,7 @@ public final class CustomerStatsTopology {
                 .to(CUSTOMER_STATS.name(), CUSTOMER_STATS.produced().withName("customer-stats-sink"));
         updates.filter((customerId, update) -> update.crosses(alertThreshold), Named.as("total-crosses-threshold"))
                 .mapValues(update -> CustomerAlert.of(update.after(), alertThreshold), Named.as("to-alert"))
+                .processValues(KeepLatestAlerts::new, Named.as("keep-latest-alerts"), ALERTS_STORE)
                 .to(CUSTOMER_ALERTS.name(), CUSTOMER_ALERTS.produced().withName("customer-alerts-sink"));
         return builder.build();
     }
@@ -85,6 +102,44 @@ public final class CustomerStatsTopology {
 
         boolean crosses(BigDecimal threshold) {
             return before.total().compareTo(threshold) <= 0 && after.total().compareTo(threshold) > 0;
+        }
+    }
+
+    /** An alert as {@code GET /alerts} shows it: the alert and when it was raised (the crossing order's timestamp). */
+    record LatestAlert(long customerId, long count, BigDecimal total, BigDecimal threshold, Instant alertedAt) {
+    }
+
+    /** The key of an alert in {@value #ALERTS_STORE}: its time (zero-padded, so keys sort by time), then its customer. */
+    static String alertKey(long timestamp, long customerId) {
+        return String.format("%019d %d", timestamp, customerId);
+    }
+
+    /** Keeps each alert in {@value #ALERTS_STORE}, dropping the oldest past {@value #ALERTS_KEPT}; forwards the alert unchanged. */
+    private static final class KeepLatestAlerts implements FixedKeyProcessor<String, CustomerAlert, CustomerAlert> {
+
+        private FixedKeyProcessorContext<String, CustomerAlert> context;
+        private KeyValueStore<String, LatestAlert> store;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, CustomerAlert> context) {
+            this.context = context;
+            this.store = context.getStateStore(ALERTS_STORE);
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, CustomerAlert> record) {
+            CustomerAlert alert = record.value();
+            store.put(alertKey(record.timestamp(), alert.customerId()), new LatestAlert(alert.customerId(), alert.count(),
+                    alert.total(), alert.threshold(), Instant.ofEpochMilli(record.timestamp())));
+            // alerts are rare (one per customer crossing): counting at most ALERTS_KEPT + 1 entries is cheap
+            List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, LatestAlert> all = store.all()) {
+                all.forEachRemaining(entry -> keys.add(entry.key));
+            }
+            for (int i = 0; i < keys.size() - ALERTS_KEPT; i++) {
+                store.delete(keys.get(i));
+            }
+            context.forward(record);
         }
     }
 

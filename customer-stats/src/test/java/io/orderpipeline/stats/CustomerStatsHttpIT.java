@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two instances of customer-stats (same application id, own HTTP port, application.server and
  * state dir) on a real broker: every customer's stats are the same and exact from both instances,
- * a customer without orders is 404 from both, health and metrics answer.
+ * a customer without orders is 404 from both, the latest alerts are every instance's and the same
+ * from both, health and metrics answer.
  */
 class CustomerStatsHttpIT {
 
@@ -132,6 +133,38 @@ class CustomerStatsHttpIT {
             assertThat(json(response).get("error").asText()).isEqualTo("customer " + (CUSTOMERS + 1000) + " has no orders");
         }
         assertThat(get(0, "/customers/not-a-number/stats").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theLatestAlertsAreEveryInstancesNewestFirstAndTheSameFromBoth() {
+        // amounts are never negative: the customers alerted are those whose total ended over 10000, each once
+        Set<Long> overThreshold = new java.util.TreeSet<>();
+        totals.forEach((customer, total) -> {
+            if (total.compareTo(CustomerStatsApp.DEFAULT_ALERT_THRESHOLD) > 0) {
+                overThreshold.add(customer);
+            }
+        });
+        assertThat(overThreshold).hasSizeBetween(2, CUSTOMERS);
+        HttpResponse<String> first = get(0, "/alerts?limit=100");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(get(1, "/alerts?limit=100").body()).isEqualTo(first.body());
+        JsonNode alerts = json(first).get("alerts");
+        java.util.List<Long> alerted = new java.util.ArrayList<>();
+        java.util.List<java.time.Instant> times = new java.util.ArrayList<>();
+        for (JsonNode alert : alerts) {
+            alerted.add(alert.get("customer_id").asLong());
+            times.add(java.time.Instant.parse(alert.get("alerted_at").asText()));
+            assertThat(alert.get("total").decimalValue()).isGreaterThan(CustomerStatsApp.DEFAULT_ALERT_THRESHOLD)
+                    .isLessThanOrEqualTo(totals.get(alert.get("customer_id").asLong()));
+            assertThat(alert.get("threshold").decimalValue()).isEqualByComparingTo(CustomerStatsApp.DEFAULT_ALERT_THRESHOLD);
+        }
+        assertThat(alerted).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(overThreshold);
+        assertThat(times).isSortedAccordingTo(java.util.Comparator.<java.time.Instant>naturalOrder().reversed());
+        JsonNode two = json(get(1, "/alerts?limit=2")).get("alerts");
+        assertThat(two).hasSize(2);
+        assertThat(two.get(0)).isEqualTo(alerts.get(0));
+        assertThat(two.get(1)).isEqualTo(alerts.get(1));
+        assertThat(get(0, "/alerts?limit=0").statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -37,6 +37,18 @@ class CustomerStatsRoutesTest {
             return customerId == 42 ? Reply.ok(new CustomerStats(42, 3, new BigDecimal("1234.50")))
                     : Reply.error(404, "customer " + customerId + " has no orders");
         }
+
+        @Override
+        public Reply alerts(int limit) {
+            lastCall = "alerts " + limit;
+            return Reply.ok(Map.of("alerts", java.util.List.of()));
+        }
+
+        @Override
+        public Reply localAlerts(int limit) {
+            lastCall = "local alerts " + limit;
+            return Reply.ok(Map.of("alerts", java.util.List.of()));
+        }
     }
 
     @TempDir
@@ -92,6 +104,23 @@ class CustomerStatsRoutesTest {
             HttpResponse<String> response = get("/customers/" + id + "/stats");
             assertThat(response.statusCode()).as(id).isEqualTo(400);
             assertThat(Json.MAPPER.readTree(response.body()).get("error").asText()).startsWith("customer_id must be an integer");
+            assertThat(fake.lastCall).as("never asked").isNull();
+        }
+    }
+
+    @Test
+    void alertsWithALimitFrom1To100DefaultTwenty() throws Exception {
+        assertThat(get("/alerts").statusCode()).isEqualTo(200);
+        assertThat(fake.lastCall).isEqualTo("alerts 20");
+        assertThat(get("/alerts?limit=100").body()).isEqualTo("{\"alerts\":[]}");
+        assertThat(fake.lastCall).isEqualTo("alerts 100");
+        get("/internal/alerts?limit=3");
+        assertThat(fake.lastCall).isEqualTo("local alerts 3");
+        for (String limit : new String[] {"0", "101", "-1", "abc", "1.5", "99999999999", "1&limit=2"}) {
+            fake.lastCall = null;
+            HttpResponse<String> response = get("/alerts?limit=" + limit);
+            assertThat(response.statusCode()).as(limit).isEqualTo(400);
+            assertThat(Json.MAPPER.readTree(response.body()).get("error").asText()).as(limit).startsWith("limit must be");
             assertThat(fake.lastCall).as("never asked").isNull();
         }
     }

@@ -132,6 +132,29 @@ class CustomerStatsTopologyTest {
     }
 
     @Test
+    void keepsTheLatestAlertsOfEachPartitionWithTheirTimeAndDropsTheOldest() {
+        KeyValueStore<String, CustomerStatsTopology.LatestAlert> latest = driver.getKeyValueStore(CustomerStatsTopology.ALERTS_STORE);
+        java.time.Instant base = java.time.Instant.parse("2026-11-24T10:00:00Z");
+        int alerted = CustomerStatsTopology.ALERTS_KEPT + 5;
+        for (int customer = 1; customer <= alerted; customer++) {
+            orders.pipeInput(String.valueOf(customer), new Order(customer, customer, new BigDecimal("10000.01"), "keyboard", "paid"),
+                    base.plusSeconds(customer));
+            pipe(1000 + customer, customer, "5"); // over already: no second alert
+        }
+        assertThat(alerts.readValuesToList()).hasSize(alerted);
+        List<CustomerStatsTopology.LatestAlert> kept = new ArrayList<>();
+        try (var all = latest.all()) {
+            all.forEachRemaining(entry -> kept.add(entry.value));
+        }
+        assertThat(kept).hasSize(CustomerStatsTopology.ALERTS_KEPT);
+        // oldest first; the five oldest are gone
+        assertThat(kept.get(0)).isEqualTo(new CustomerStatsTopology.LatestAlert(6, 1, new BigDecimal("10000.01"), THRESHOLD,
+                base.plusSeconds(6)));
+        assertThat(kept.get(kept.size() - 1).customerId()).isEqualTo(alerted);
+        assertThat(kept.get(kept.size() - 1).alertedAt()).isEqualTo(base.plusSeconds(alerted));
+    }
+
+    @Test
     void alertsOnAFirstOrderOverTheThresholdButNotOnOneExactlyAtIt() {
         pipe(1, 7, "10000.00");
         pipe(2, 8, "10000.01");
