@@ -15,8 +15,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates every topic of the contract: {@link Topics#ALL} and the dead-letter topic of each of
- * {@link Topics#SERVICES}, {@code customers} compacted, replication factor 1 (one broker).
- * Topics that already exist are left as they are.
+ * {@link Topics#SERVICES}, {@code customers} compacted, replication factor 1 (one broker) unless
+ * told otherwise (a cluster: {@link #create(Map, int, short)}). Topics that already exist are left
+ * as they are.
  */
 public final class ContractTopics {
 
@@ -25,26 +26,40 @@ public final class ContractTopics {
 
     /** The topics {@link #create} creates, with their settings. */
     public static List<NewTopic> newTopics(int partitions) {
+        return newTopics(partitions, (short) 1);
+    }
+
+    /** The same topics with {@code replicationFactor} replicas each ({@code min.insync.replicas} is the broker's). */
+    public static List<NewTopic> newTopics(int partitions, short replicationFactor) {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<String, ?> topic : Topics.ALL) {
-            NewTopic newTopic = new NewTopic(topic.name(), partitions, (short) 1);
+            NewTopic newTopic = new NewTopic(topic.name(), partitions, replicationFactor);
             if (topic.name().equals(Topics.CUSTOMERS.name())) {
                 newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             }
             topics.add(newTopic);
         }
         for (String service : Topics.SERVICES) {
-            topics.add(new NewTopic(Topics.deadLetter(service), partitions, (short) 1));
+            topics.add(new NewTopic(Topics.deadLetter(service), partitions, replicationFactor));
         }
         return topics;
     }
 
     /** Creates the contract topics with {@code partitions} partitions each; existing ones are fine. */
     public static void create(String bootstrapServers, int partitions) {
+        create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), partitions, (short) 1);
+    }
+
+    /**
+     * Creates the contract topics with {@code partitions} partitions and {@code replicationFactor}
+     * replicas each, through an admin client with {@code adminProperties} (bootstrap servers and,
+     * on a secured cluster, the security settings of a user allowed to create topics).
+     */
+    public static void create(Map<String, ?> adminProperties, int partitions, short replicationFactor) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(adminProperties);
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(newTopics(partitions)).values().forEach((name, future) -> {
+            admin.createTopics(newTopics(partitions, replicationFactor)).values().forEach((name, future) -> {
                 try {
                     future.get();
                 } catch (ExecutionException e) {

@@ -29,6 +29,10 @@ import org.apache.kafka.common.utils.Time;
  * }</pre>
  *
  * The data directory is formatted on first start and reused by {@link #restart()}.
+ *
+ * <p>{@link #startSecured} starts it secured instead ({@link SaslSsl}): the one client listener
+ * is {@code SASL_SSL} (SCRAM-SHA-512), the controller listener TLS with client certificates, and
+ * the standard authorizer denies whatever no ACL allows. For several nodes: {@link KafkaCluster}.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -37,12 +41,14 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final SaslSsl security;
     private KafkaRaftServer server;
 
-    private KafkaBroker(Path dataDir, int port, int controllerPort) {
+    private KafkaBroker(Path dataDir, int port, int controllerPort, SaslSsl security) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
+        this.security = security;
     }
 
     /** Starts a broker on 127.0.0.1:{@code port} (the controller on a free port), data in {@code dataDir}. */
@@ -56,10 +62,27 @@ public final class KafkaBroker implements AutoCloseable {
         return start(dataDir, ports[0], ports[1]);
     }
 
-    private static KafkaBroker start(Path dataDir, int port, int controllerPort) {
-        KafkaBroker broker = new KafkaBroker(dataDir, port, controllerPort);
+    /**
+     * Starts a secured broker on free ports, data in {@code dataDir}: {@code SASL_SSL} only, the
+     * standard authorizer, {@code security}'s super user. Clients connect with
+     * {@link SaslSsl#clientProperties}.
+     */
+    public static KafkaBroker startSecured(Path dataDir, SaslSsl security) {
+        int[] ports = freePorts(2);
+        KafkaBroker broker = new KafkaBroker(dataDir, ports[0], ports[1], security);
         broker.startServer();
         return broker;
+    }
+
+    private static KafkaBroker start(Path dataDir, int port, int controllerPort) {
+        KafkaBroker broker = new KafkaBroker(dataDir, port, controllerPort, null);
+        broker.startServer();
+        return broker;
+    }
+
+    /** How the broker is secured, or null for plaintext without authorization. */
+    public SaslSsl security() {
+        return security;
     }
 
     /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
@@ -125,6 +148,9 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", dataDir.resolve("logs").toString());
+        if (security != null) {
+            secure(p);
+        }
 
         // exactly-once on one node: internal topics with one replica, one in-sync replica is enough
         p.put("offsets.topic.replication.factor", "1");
@@ -158,6 +184,34 @@ public final class KafkaBroker implements AutoCloseable {
         return p;
     }
 
+    /**
+     * SASL_SSL (SCRAM-SHA-512) for clients and between brokers, TLS with client certificates on the
+     * controller listener (KRaft controllers do not take SCRAM), the standard authorizer, and no
+     * {@code allow.everyone.if.no.acl.found}: the super user and the broker's own certificate may do
+     * everything, anyone else what an ACL allows.
+     */
+    private void secure(Properties p) {
+        p.put("listeners", "SASL_SSL://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "SASL_SSL://" + HOST + ":" + port);
+        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:SSL");
+        p.put("inter.broker.listener.name", "SASL_SSL");
+        p.put("sasl.enabled.mechanisms", SaslSsl.MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", SaslSsl.MECHANISM);
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                SaslSsl.jaasConfig(security.superUser(), security.superUserPassword()));
+        TlsFiles tls = security.tls();
+        p.put("ssl.keystore.location", tls.keystore().toString());
+        p.put("ssl.keystore.password", tls.password());
+        p.put("ssl.key.password", tls.password());
+        p.put("ssl.keystore.type", "PKCS12");
+        p.put("ssl.truststore.location", tls.truststore().toString());
+        p.put("ssl.truststore.password", tls.password());
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("listener.name.controller.ssl.client.auth", "required");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + security.superUser() + ";" + tls.brokerPrincipal());
+    }
+
     /** Formats the data directory on first start; an already formatted directory is kept (restart). */
     private void format(Properties props) {
         if (Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
@@ -171,9 +225,15 @@ public final class KafkaBroker implements AutoCloseable {
             }
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int exit;
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("format", "--standalone",
+                    "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString()));
+            if (security != null) {
+                // the super user's SCRAM credentials exist from the first start, before any admin can connect
+                args.add("--add-scram");
+                args.add(SaslSsl.MECHANISM + "=[name=" + security.superUser() + ",password=" + security.superUserPassword() + "]");
+            }
             try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                exit = StorageTool.execute(new String[] {"format", "--standalone",
-                        "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString()}, print);
+                exit = StorageTool.execute(args.toArray(String[]::new), print);
             }
             if (exit != 0) {
                 throw new IllegalStateException("formatting " + dataDir + " failed: " + output.toString(StandardCharsets.UTF_8));
@@ -219,6 +279,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + ", " + dataDir + "]";
+        return "KafkaBroker[" + bootstrapServers() + ", " + dataDir + (security == null ? "" : ", SASL_SSL") + "]";
     }
 }
