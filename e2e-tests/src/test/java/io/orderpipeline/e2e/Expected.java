@@ -1,11 +1,23 @@
 package io.orderpipeline.e2e;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +36,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -32,12 +46,24 @@ import org.apache.kafka.common.header.Header;
  * rules (CONTRACT.md), independently of the services' code (its own JSON validation, its own
  * arithmetic), and the checks that compare the outputs read with read_committed against it.
  *
+ * <p>A valid input record, as CONTRACT.md's "Additions" define it (2026-12-02), checked here on
+ * this class's own parser: well-formed UTF-8 without a byte order mark; one standard JSON value,
+ * each name once in every object, at most {@value #MAX_DEPTH} levels of nesting, numbers of at most
+ * {@value #MAX_NUMBER_DIGITS} digits; the fields' types and bounds (amount: at most
+ * {@value #MAX_INTEGER_DIGITS} digits before the point and {@value #MAX_DECIMAL_PLACES} places, as
+ * written with the exponent applied; texts at most {@value #MAX_TEXT_LENGTH} UTF-16 units, no
+ * unpaired surrogate, no control character in a product); and a timestamp at most
+ * {@link Rules#maxAhead()} ahead of the time the record was written (the services compare it with
+ * their wall clock when they read it, which is later: the tests keep clear margins, e.g. 50 minutes
+ * ahead against a bound of 5).
+ *
  * <p>Deterministic parts are compared as multisets of canonical JSON (object fields sorted,
- * numbers by value), so a duplicate, a loss or a changed value each shows. Two parts depend on the
- * order in which a service interleaves input partitions and are checked for what must hold in any
- * order: a customer's running totals must count 1, 2, 3... and step by exactly that customer's
- * order amounts, each once; an alert must be the stats record where the total first exceeds the
- * threshold.
+ * numbers by value), so a duplicate, a loss or a changed value each shows. Output records are read
+ * with the same strict parser: one with a name twice (or not JSON) matches nothing. Two parts depend
+ * on the order in which a service interleaves input partitions and are checked for what must hold
+ * in any order: a customer's running totals must count 1, 2, 3... and step by exactly that
+ * customer's order amounts, each once; an alert must be the stats record where the total first
+ * exceeds the threshold.
  *
  * <p>product-revenue keeps event time per partition of {@code orders} (the highest timestamp of
  * the valid orders read from it so far; bad records never reach it): an order is late when its
@@ -52,6 +78,19 @@ public final class Expected {
     public static final String ORDERS = "orders";
     public static final String CUSTOMERS = "customers";
     public static final String UNKNOWN = "Unknown";
+    /** The bounds of a valid input record (CONTRACT.md, Additions), restated here rather than taken from common-model. */
+    public static final int MAX_INTEGER_DIGITS = 15;
+    public static final int MAX_DECIMAL_PLACES = 8;
+    public static final int MAX_TEXT_LENGTH = 200;
+    public static final int MAX_DEPTH = 16;
+    public static final int MAX_NUMBER_DIGITS = 1000;
+    /** The services' default MAX_TIMESTAMP_AHEAD_SECONDS (300), which the tests' pipelines keep. */
+    public static final Duration DEFAULT_MAX_AHEAD = Duration.ofMinutes(5);
+    private static final Set<String> ORDER_FIELDS = Set.of("order_id", "customer_id", "amount", "product", "status");
+    /** A customer key: the decimal text of a long as Long.toString writes it (range checked apart). */
+    private static final Pattern CUSTOMER_KEY = Pattern.compile("0|-?[1-9][0-9]{0,18}");
+    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
     private static final long HOUR = Duration.ofHours(1).toMillis();
     private static final BigDecimal HIGH = new BigDecimal("100");
     private static final BigDecimal REVIEW = new BigDecimal("500");
@@ -63,15 +102,34 @@ public final class Expected {
     public static final String LATE_BY_MS = "late.by.ms";
     public static final String LATE_IN_PARTITION = "late in its partition of orders";
     private static final List<String> INSTANT_HEADERS = List.of(LATE_WINDOW_START, LATE_WINDOW_END);
-    /** Its own parser: strict about trailing tokens, decimals exact; the services' mapper is not used. */
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /**
+     * Its own parser, the services' mapper is not used: each name once in an object
+     * (STRICT_DUPLICATE_DETECTION), nothing after the value, decimals exact as written (no trailing
+     * zeros stripped: {@code 1.000000000} has 9 places). Its length and depth limits are far above
+     * the contract's, so the contract's are counted here ({@link #validJson}), not left to Jackson.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(10_000_000).build())
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
 
-    /** The rules' parameters, as the services are configured. */
-    public record Rules(BigDecimal alertThreshold, Duration grace, int partitions) {
+    /**
+     * The rules' parameters, as the services are configured.
+     *
+     * @param maxAhead how far ahead of its write time a record's timestamp may be (MAX_TIMESTAMP_AHEAD_SECONDS)
+     */
+    public record Rules(BigDecimal alertThreshold, Duration grace, int partitions, Duration maxAhead) {
         public static Rules of(long alertThreshold, Duration grace, int partitions) {
-            return new Rules(BigDecimal.valueOf(alertThreshold), grace, partitions);
+            return new Rules(BigDecimal.valueOf(alertThreshold), grace, partitions, DEFAULT_MAX_AHEAD);
+        }
+
+        public Rules withMaxAhead(Duration maxAhead) {
+            return new Rules(alertThreshold, grace, partitions, maxAhead);
         }
     }
 
@@ -93,7 +151,12 @@ public final class Expected {
         }
     }
 
+    /** What product-revenue holds for one product in one window: the sum of its counted orders and how many. */
+    public record WindowTotal(BigDecimal revenue, long orders) {
+    }
+
     private final Rules rules;
+    private final ToLongFunction<InputRecord> writtenAt;
     private final List<String> highValueOrders = new ArrayList<>();
     private final List<String> enrichedOrders = new ArrayList<>();
     private final List<String> customerEnrichedOrders = new ArrayList<>();
@@ -105,27 +168,47 @@ public final class Expected {
     private final List<String> badCustomers = new ArrayList<>();
     private final Map<String, Integer> coverage = new TreeMap<>();
 
-    private Expected(Rules rules) {
+    private Expected(Rules rules, ToLongFunction<InputRecord> writtenAt) {
         this.rules = rules;
+        this.writtenAt = writtenAt;
         this.revenue = new Revenue(rules.partitions());
+    }
+
+    /**
+     * As {@link #from(List, List, Rules, ToLongFunction)}, every record taken as written now (when
+     * this is called): right for data stamped in the past, as every test's but HostileInputIT's is.
+     */
+    public static Expected from(List<InputRecord> orders, List<InputRecord> customers, Rules rules) {
+        long now = System.currentTimeMillis();
+        return from(orders, customers, rules, r -> now);
     }
 
     /**
      * @param orders every record written to {@code orders}, in write order
      * @param customers every record written to {@code customers}, in write order
+     * @param writtenAt when each record was written (epoch millis; at or before any service read
+     *        it): a record stamped more than {@link Rules#maxAhead()} after it is not valid
      */
-    public static Expected from(List<InputRecord> orders, List<InputRecord> customers, Rules rules) {
-        Expected e = new Expected(rules);
+    public static Expected from(List<InputRecord> orders, List<InputRecord> customers, Rules rules,
+            ToLongFunction<InputRecord> writtenAt) {
+        Expected e = new Expected(rules, writtenAt);
         Map<String, TreeMap<Long, JsonNode>> history = e.customerHistory(customers);
         for (InputRecord r : orders) {
             JsonNode order = validOrder(r.value());
-            if (order == null) {
+            boolean ahead = e.tooFarAhead(r);
+            if (order == null || ahead) {
                 e.badOrders.add(deadLetter(r.key(), r.value(), r.topic(), r.partition(), r.offset(), true));
                 e.count("bad orders");
+                if (order != null) {
+                    e.count("valid orders stamped too far ahead of their write time");
+                }
                 e.revenue.badRecord(r);
                 continue;
             }
             e.count("valid orders");
+            if (r.timestamp() > e.writtenAt.applyAsLong(r)) {
+                e.count("valid orders stamped ahead of their write time, within the bound");
+            }
             if (r.key() == null) {
                 e.count("valid orders without key");
             }
@@ -139,6 +222,7 @@ public final class Expected {
                 e.count("high-value orders");
             }
             ObjectNode enriched = order.deepCopy();
+            // the service's own fields win over input fields of the same name (CONTRACT.md): put replaces
             enriched.put("amount_tier", amount.compareTo(HIGH) > 0 ? "high" : "standard");
             enriched.put("needs_review", amount.compareTo(REVIEW) > 0);
             e.enrichedOrders.add(entry(key, enriched));
@@ -162,49 +246,158 @@ public final class Expected {
         return e;
     }
 
+    private boolean tooFarAhead(InputRecord r) {
+        long written = writtenAt.applyAsLong(r);
+        long maxAhead = rules.maxAhead().toMillis();
+        return written <= Long.MAX_VALUE - maxAhead && r.timestamp() > written + maxAhead;
+    }
+
     // ---- input validity, by the contract, on its own parser ----
 
-    /** The order as JSON when valid by the contract, else null. */
+    /** The order as JSON when its value is valid by the contract (the timestamp aside), else null. */
     static JsonNode validOrder(byte[] value) {
-        JsonNode node = parse(value);
+        JsonNode node = validJson(value);
         if (node == null || !node.isObject()) {
             return null;
         }
+        JsonNode amount = node.get("amount");
+        JsonNode product = node.get("product");
         boolean valid = isLong(node.get("order_id")) && isLong(node.get("customer_id"))
-                && node.hasNonNull("amount") && node.get("amount").isNumber() && node.get("amount").decimalValue().signum() >= 0
-                && node.hasNonNull("product") && node.get("product").isTextual() && !node.get("product").textValue().isBlank()
+                && amount != null && amount.isNumber() && isMoney(amount.decimalValue())
+                && isText(product) && !product.textValue().isBlank() && !hasControlCharacter(product.textValue())
                 && isOptionalText(node.get("status"));
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); valid && it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            valid = ORDER_FIELDS.contains(field.getKey()) || writableInFull(field.getValue());
+        }
         return valid ? node : null;
     }
 
-    /** The customer as JSON when valid, else null; a tombstone is handled by the caller. */
+    /** The customer as JSON when its value is valid, else null; a tombstone and the key are the caller's. */
     static JsonNode validCustomer(byte[] value) {
-        JsonNode node = parse(value);
+        JsonNode node = validJson(value);
         if (node == null || !node.isObject()) {
             return null;
         }
+        JsonNode name = node.get("name");
         boolean valid = isLong(node.get("customer_id"))
-                && node.hasNonNull("name") && node.get("name").isTextual() && !node.get("name").textValue().isBlank()
+                && isText(name) && !name.textValue().isBlank()
                 && isOptionalText(node.get("segment")) && isOptionalText(node.get("country"));
         return valid ? node : null;
+    }
+
+    /** A customer key: present, the decimal text of a long without sign '+', leading zeros or "-0". */
+    static boolean validCustomerKey(byte[] key) {
+        String text = utf8(key);
+        return text != null && CUSTOMER_KEY.matcher(text).matches() && new BigInteger(text).compareTo(LONG_MIN) >= 0
+                && new BigInteger(text).compareTo(LONG_MAX) <= 0;
     }
 
     private static boolean isLong(JsonNode n) {
         return n != null && n.isIntegralNumber() && n.canConvertToLong();
     }
 
-    private static boolean isOptionalText(JsonNode n) {
-        return n == null || n.isNull() || n.isTextual();
+    /** A money amount: >= 0 ({@code -0} is 0), digits before the point and places counted as written, exponent applied. */
+    static boolean isMoney(BigDecimal amount) {
+        long integerDigits = (long) amount.precision() - amount.scale();
+        return amount.signum() >= 0 && integerDigits <= MAX_INTEGER_DIGITS && amount.scale() <= MAX_DECIMAL_PLACES;
     }
 
-    private static JsonNode parse(byte[] value) {
-        if (value == null) {
+    private static boolean isText(JsonNode n) {
+        return n != null && n.isTextual() && n.textValue().length() <= MAX_TEXT_LENGTH && !hasUnpairedSurrogate(n.textValue());
+    }
+
+    private static boolean isOptionalText(JsonNode n) {
+        return n == null || n.isNull() || isText(n);
+    }
+
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** C0 controls, DEL and C1 controls: U+0000-U+001F, U+007F-U+009F. */
+    private static boolean hasControlCharacter(String s) {
+        return s.chars().anyMatch(c -> c <= 0x1F || (c >= 0x7F && c <= 0x9F));
+    }
+
+    /** Every number in an unknown field has at most {@value #MAX_NUMBER_DIGITS} digits written out in full (no exponent). */
+    private static boolean writableInFull(JsonNode n) {
+        if (n.isNumber()) {
+            BigDecimal d = n.isIntegralNumber() ? new BigDecimal(n.bigIntegerValue()) : n.decimalValue();
+            long digits = Math.max((long) d.precision() - d.scale(), 1) + Math.max(d.scale(), 0);
+            return digits <= MAX_NUMBER_DIGITS;
+        }
+        for (JsonNode child : n) {
+            if (!writableInFull(child)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An input value as JSON when it is one standard JSON value in well-formed UTF-8 (no byte order
+     * mark), each name once, at most {@value #MAX_DEPTH} levels deep (the value itself is level 1),
+     * no number of more than {@value #MAX_NUMBER_DIGITS} digits as written; else null.
+     */
+    static JsonNode validJson(byte[] value) {
+        String text = utf8(value);
+        if (text == null || text.startsWith("\uFEFF")) {
+            return null;
+        }
+        try (JsonParser p = JSON.createParser(text)) {
+            int depth = 0;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    if (++depth > MAX_DEPTH) {
+                        return null;
+                    }
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (t.isNumeric() && p.getText().chars().filter(Character::isDigit).count() > MAX_NUMBER_DIGITS) {
+                    return null;
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return parse(value);
+    }
+
+    /**
+     * A value as JSON if it is strictly JSON (well-formed UTF-8 without a byte order mark, one value,
+     * each name once in every object), else null: how inputs are read and outputs are checked.
+     */
+    static JsonNode parse(byte[] value) {
+        String text = utf8(value);
+        if (text == null || text.startsWith("\uFEFF")) {
             return null;
         }
         try {
-            JsonNode node = JSON.readTree(value);
+            JsonNode node = JSON.readTree(text);
             return node == null || node.isMissingNode() ? null : node;
         } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The text of well-formed UTF-8 bytes (no overlong forms, encoded surrogates or code points past U+10FFFF), else null. */
+    private static String utf8(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
             return null;
         }
     }
@@ -214,15 +407,16 @@ public final class Expected {
     private Map<String, TreeMap<Long, JsonNode>> customerHistory(List<InputRecord> customers) {
         Map<String, TreeMap<Long, JsonNode>> history = new HashMap<>();
         for (InputRecord r : customers) {
-            if (r.value() == null) {
-                history.computeIfAbsent(r.keyString(), k -> new TreeMap<>()).put(r.timestamp(), JSON.nullNode());
-                count("customer deletions");
-                continue;
-            }
-            JsonNode customer = validCustomer(r.value());
-            if (customer == null) {
+            JsonNode customer = r.value() == null ? JSON.nullNode() : validCustomer(r.value());
+            if (customer == null || !validCustomerKey(r.key()) || tooFarAhead(r)) {
                 badCustomers.add(deadLetter(r.key(), r.value(), r.topic(), r.partition(), r.offset(), true));
                 count("bad customers");
+                if (customer != null && validCustomerKey(r.key())) {
+                    count("customers stamped too far ahead of their write time");
+                }
+            } else if (customer.isNull()) {
+                history.computeIfAbsent(r.keyString(), k -> new TreeMap<>()).put(r.timestamp(), customer);
+                count("customer deletions");
             } else {
                 history.computeIfAbsent(r.keyString(), k -> new TreeMap<>()).put(r.timestamp(), customer);
                 count("customer versions");
@@ -428,6 +622,20 @@ public final class Expected {
 
     public int openWindows() {
         return revenue.windows.size() - hourly.size();
+    }
+
+    /**
+     * Per product, the orders counted in the window starting at {@code windowStart} (final or still
+     * open; late ones are not counted): what {@code GET /stats/{product}?at=} and {@code GET /revenue?at=} answer.
+     */
+    public Map<String, WindowTotal> windowTotals(long windowStart) {
+        Map<String, WindowTotal> totals = new TreeMap<>();
+        revenue.windows.forEach((w, t) -> {
+            if (w.start() == windowStart) {
+                totals.put(w.product(), new WindowTotal(t[0], t[1].longValueExact()));
+            }
+        });
+        return totals;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -219,5 +220,96 @@ class ExpectedTest {
                 out("7", "{\"order_id\":3" + tail + "\"customer_name\":\"Unknown\",\"customer_segment\":\"Unknown\",\"country\":\"Unknown\"}")))
                 .problems()).isEmpty();
         assertThat(expected.coverage("bad customers")).isEqualTo(1);
+    }
+
+    // ---- the bounds of a valid order and customer (CONTRACT.md, Additions of 2026-12-02) ----
+
+    /** Every hostile order of the end-to-end data set gets the verdict the contract gives it, stamped as the data set says. */
+    @Test
+    void everyHostileOrderGetsTheContractsVerdict() {
+        List<String> wrong = new ArrayList<>();
+        for (HostileDataSet.Case c : HostileDataSet.orders()) {
+            InputRecord r = new InputRecord("orders", 0, 0, T0 + c.aheadMs(), bytes(c.key()), c.value());
+            Expected expected = Expected.from(List.of(r), List.of(), RULES, written -> T0);
+            if ((expected.coverage("bad orders") == 0) != c.valid()) {
+                wrong.add(c.what() + (c.valid() ? ": rejected" : ": accepted") + " " + c.valueString());
+            }
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(HostileDataSet.orders().stream().map(HostileDataSet.Case::what).collect(Collectors.toSet()))
+                .hasSameSizeAs(HostileDataSet.orders());
+    }
+
+    @Test
+    void everyHostileCustomerGetsTheContractsVerdict() {
+        List<String> wrong = new ArrayList<>();
+        for (HostileDataSet.Case c : HostileDataSet.customers()) {
+            InputRecord r = new InputRecord("customers", 0, 0, T0 + c.aheadMs(), bytes(c.key()), c.value());
+            Expected expected = Expected.from(List.of(), List.of(r), RULES, written -> T0);
+            if ((expected.coverage("bad customers") == 0) != c.valid()) {
+                wrong.add(c.what() + (c.valid() ? ": rejected" : ": accepted") + " key " + c.key() + " " + c.valueString());
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void aTimestampMayBeAtMostTheBoundAheadOfItsWriteTime() {
+        long bound = RULES.maxAhead().toMillis();
+        assertThat(RULES.maxAhead()).isEqualTo(Duration.ofMinutes(5));
+        orderIn(0, T0 + bound, "1", order(1, 7, "1", "pen"));
+        orderIn(0, T0 + bound + 1, "2", order(2, 7, "1", "pen"));
+        orderIn(1, T0 - Duration.ofDays(3).toMillis(), "3", order(3, 7, "1", "pen"));
+        orderIn(2, T0 + bound + 1, "4", "{\"order_id\":4}");
+        customers.add(new InputRecord("customers", 0, 0, T0 + bound, bytes("7"), bytes("{\"customer_id\":7,\"name\":\"Ada\"}")));
+        customers.add(new InputRecord("customers", 0, 1, T0 + bound + 1, bytes("7"), bytes("{\"customer_id\":7,\"name\":\"Eve\"}")));
+        customers.add(new InputRecord("customers", 0, 2, T0 + bound + 1, bytes("8"), null));
+        Expected expected = Expected.from(orders, customers, RULES, r -> T0);
+
+        assertThat(expected.coverage("bad orders")).isEqualTo(2);
+        assertThat(expected.coverage("valid orders stamped too far ahead of their write time")).isEqualTo(1);
+        assertThat(expected.coverage("valid orders stamped ahead of their write time, within the bound")).isEqualTo(1);
+        assertThat(expected.coverage("bad customers")).isEqualTo(2);
+        assertThat(expected.coverage("customers stamped too far ahead of their write time")).isEqualTo(2);
+        assertThat(expected.checkDeadLetters("order-filter", List.of()).expected()).isEqualTo(2);
+        assertThat(expected.checkDeadLetters("customer-join", List.of()).expected()).isEqualTo(4);
+        // the far-ahead order does not count in its window, nor move its partition's event time
+        assertThat(expected.windowTotals(T0).get("pen").orders()).isEqualTo(1);
+        assertThat(Expected.from(orders, customers, RULES.withMaxAhead(Duration.ofHours(1)), r -> T0).coverage("bad orders")).isEqualTo(1);
+        // without write times, every record is taken as written now: these, stamped in 2026-11, all in time
+        assertThat(Expected.from(orders, customers, RULES).coverage("bad orders")).isEqualTo(1);
+    }
+
+    @Test
+    void theServicesOwnFieldsWinAndAnOutputWithANameTwiceMatchesNothing() {
+        order(T0, "1", "{\"order_id\":1,\"customer_id\":7,\"amount\":600,\"product\":\"pen\",\"amount_tier\":\"bogus\","
+                + "\"needs_review\":\"no\",\"customer_name\":\"Mallory\",\"country\":\"ZZ\"}");
+        Expected expected = Expected.from(orders, customers, RULES);
+        assertThat(expected.coverage("valid orders")).isEqualTo(1);
+
+        String enriched = "{\"order_id\":1,\"customer_id\":7,\"amount\":600,\"product\":\"pen\",\"customer_name\":\"Mallory\","
+                + "\"country\":\"ZZ\",\"amount_tier\":\"high\",\"needs_review\":true}";
+        assertThat(expected.checkEnrichedOrders(List.of(out("1", enriched))).problems()).isEmpty();
+        assertThat(expected.checkEnrichedOrders(List.of(out("1", enriched.replace("{", "{\"amount_tier\":\"bogus\","))))
+                .ok()).as("amount_tier twice").isFalse();
+        assertThat(expected.checkEnrichedOrders(List.of(out("1", enriched.replace("\"needs_review\":true", "\"needs_review\":\"no\""))))
+                .ok()).as("the input's value kept").isFalse();
+
+        String joined = "{\"order_id\":1,\"customer_id\":7,\"amount\":600,\"product\":\"pen\",\"amount_tier\":\"bogus\","
+                + "\"needs_review\":\"no\",\"customer_name\":\"Unknown\",\"customer_segment\":\"Unknown\",\"country\":\"Unknown\"}";
+        assertThat(expected.checkCustomerEnrichedOrders(List.of(out("7", joined))).problems()).isEmpty();
+        assertThat(expected.checkCustomerEnrichedOrders(List.of(out("7", joined.replace("{", "{\"country\":\"ZZ\",")))).ok())
+                .as("country twice").isFalse();
+    }
+
+    @Test
+    void amountsAreCountedAsWrittenWithTheExponentApplied() {
+        for (String valid : List.of("0", "-0", "149.990", "100.005", "1.5e2", "999999999999999.99999999", "1E-8", "0.10000000", "1e14")) {
+            assertThat(Expected.isMoney(new java.math.BigDecimal(valid))).as(valid).isTrue();
+        }
+        for (String invalid : List.of("-0.01", "1000000000000000", "1e15", "0.000000001", "1.000000000", "10e-9", "1e1000000",
+                "1e-1000000", "0.30000000000000004")) {
+            assertThat(Expected.isMoney(new java.math.BigDecimal(invalid))).as(invalid).isFalse();
+        }
     }
 }
