@@ -25,6 +25,7 @@ import org.apache.kafka.streams.state.HostInfo;
  *   <li>{@code GET /revenue/{product}?from=&to=}: windows starting in [from, to] (default the last 24 hours)</li>
  *   <li>{@code GET /revenue?at=}: every product of the window holding {@code at}, all instances</li>
  *   <li>{@code GET /internal/revenue?at=}: the same from this instance's active partitions only (for the above)</li>
+ *   <li>{@code GET /} and {@code /dashboard/...}: the live dashboard ({@link Dashboard})</li>
  * </ul>
  * Instants older than the store's 1-day retention are refused with 400: those windows are gone.
  */
@@ -57,8 +58,12 @@ final class RevenueRoutes {
         StoreQueries store = new StoreQueries(app.streams(), ProductRevenueTopology.STORE, config.queryIsolation());
         RevenueQueryService service = new RevenueQueryService(store,
                 new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer())));
-        return HttpServer.startFor(app, config.httpPort(), service::checkReady,
-                new RevenueRoutes(service, Clock.systemUTC())::register);
+        RevenueRoutes routes = new RevenueRoutes(service, Clock.systemUTC());
+        Dashboard dashboard = Dashboard.from(config);
+        return HttpServer.startFor(app, config.httpPort(), service::checkReady, javalin -> {
+            routes.register(javalin);
+            dashboard.register(javalin);
+        });
     }
 
     void register(Javalin app) {
