@@ -47,13 +47,30 @@ final class Bench {
         return "bench-" + runId + "-" + sequence.incrementAndGet() + "-" + what;
     }
 
-    Path serviceJar(String service) {
+    /**
+     * The service's jar, copied into the run's work dir at its first use: a rebuild in the working
+     * tree during the run (another build, an IDE) then neither breaks a later start nor changes what is measured.
+     */
+    synchronized Path serviceJar(String service) {
+        Path copy = jarCopies.get(service);
+        if (copy != null) {
+            return copy;
+        }
         Path jar = options.repo.resolve(service).resolve("target").resolve(service + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no " + jar + ": build with mvn -B -q -Pbench package -DskipTests");
         }
-        return jar;
+        try {
+            copy = Files.createDirectories(workDir.resolve("jars")).resolve(service + ".jar");
+            Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot copy " + jar, e);
+        }
+        jarCopies.put(service, copy);
+        return copy;
     }
+
+    private final Map<String, Path> jarCopies = new java.util.HashMap<>();
 
     /**
      * The environment a service runs with here: the contract's variables, a state dir of its own,
@@ -80,8 +97,15 @@ final class Bench {
      * <service>/target/<service>.jar} (the Dockerfile's JVM flags; the heap is left to the JVM).
      */
     Proc startService(String service, String logName, Map<String, String> env) {
+        return startService(service, logName, env, List.of());
+    }
+
+    /** {@link #startService(String, String, Map)} with JVM flags after the usual ones (e.g. a logging configuration). */
+    Proc startService(String service, String logName, Map<String, String> env, List<String> extraJvmOptions) {
         cluster.createTopics(List.of(env.get("APPLICATION_ID") + "-dlq"), 3);
-        return Proc.start(logName, Proc.java(options.jvmOptions, serviceJar(service), null), env, logDir.resolve(logName + ".log"));
+        List<String> jvm = new java.util.ArrayList<>(options.jvmOptions);
+        jvm.addAll(extraJvmOptions);
+        return Proc.start(logName, Proc.java(jvm, serviceJar(service), null), env, logDir.resolve(logName + ".log"));
     }
 
     /** Starts one of this module's mains in its own JVM. */

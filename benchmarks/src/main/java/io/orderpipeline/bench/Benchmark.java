@@ -65,6 +65,11 @@ public final class Benchmark {
                 cluster.createTopics(List.of(NB_COPY_TOPIC, COPY_TOPIC, TX_TOPIC), 3);
                 Bench bench = new Bench(options, cluster, workDir, logDir, benchJar, Long.toString(System.currentTimeMillis() % 100_000, 36));
                 bench.broker = broker;
+                // every jar this run starts, copied now (Bench.serviceJar): later rebuilds do not reach the run
+                options.services.forEach(bench::serviceJar);
+                if (options.runs("restart")) {
+                    bench.serviceJar("customer-stats");
+                }
                 try {
                     run(bench, report);
                 } finally {
@@ -160,10 +165,16 @@ public final class Benchmark {
         }
         if (o.runs("restart")) {
             System.out.println("restart after kill -9 (customer-stats):");
-            for (boolean staticMembership : o.staticMembership) {
-                for (int standbys : new int[] {0, 1}) {
-                    attempt(report, "restart standby " + standbys + (staticMembership ? " static" : " dynamic"),
-                            () -> report.restarts.add(new Restart(bench).run(standbys, staticMembership)));
+            // each variant right after its baseline, at the same size and standbys: side by side in one run
+            for (int customers : o.restoreCustomers) {
+                for (boolean staticMembership : o.staticMembership) {
+                    for (int standbys : o.standbys) {
+                        String what = "restart " + customers + " customers standby " + standbys + (staticMembership ? " static" : " dynamic");
+                        attempt(report, what, () -> report.restarts.add(
+                                new Restart(bench).run(standbys, staticMembership, customers, "", Map.of())));
+                        o.variants.forEach((name, env) -> attempt(report, what + " [" + name + "]", () -> report.restarts.add(
+                                new Restart(bench).run(standbys, staticMembership, customers, name, env))));
+                    }
                 }
             }
         }

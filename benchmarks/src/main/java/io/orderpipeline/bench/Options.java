@@ -30,7 +30,9 @@ final class Options {
                                         --orders 100000 for a short run
               --customers N             distinct customers in those orders (default 10000)
               --products N              distinct products (default 30)
-              --restore-customers N     customers in customer-stats' state for the restart test (default 100000; quick 20000)
+              --restore-customers N,M   customers in customer-stats' state for the restart test, one restart block per
+                                        size (default 100000; quick 20000), e.g. --restore-customers 100000,1000000
+              --standbys a,b            restart phase: standby replicas (default 0,1; 0: one instance, 1: two)
               --membership m,n          restart phase: static (each instance its own KAFKA_GROUP_INSTANCE_ID, as
                                         docker-compose.yml runs the stateful services), dynamic (none) (default static;
                                         full static,dynamic)
@@ -49,7 +51,9 @@ final class Options {
                                         --env KAFKA_PRODUCER_LINGER_MS=5 to try a tuning
               --variant NAME:K=V[,K=V]  a tuning variant (repeatable): in the throughput phase every service run is
                                         repeated with this extra environment, right after the baseline run, e.g.
-                                        --variant batch128k:KAFKA_PRODUCER_BATCH_SIZE=131072
+                                        --variant batch128k:KAFKA_PRODUCER_BATCH_SIZE=131072; the restart phase runs
+                                        each variant too, right after its baseline restart (same size, same standbys),
+                                        e.g. --variant plain-stores:KAFKA_ENABLE_TRANSACTIONAL_STATESTORES=false
               --repeat N                run each service's throughput block (baseline and variants) N times, interleaved;
                                         the results then add a table of medians
               --label TEXT              a note printed with the results (what this run tries)
@@ -63,7 +67,9 @@ final class Options {
     long orders = -1;
     int customers = 10_000;
     int products = 30;
-    int restoreCustomers = -1;
+    List<Integer> restoreCustomers;
+    /** The restart phase's standby replicas: 0 (one instance) and/or 1 (two instances). */
+    List<Integer> standbys = List.of(0, 1);
     List<String> services = Topics.SERVICES;
     Set<String> phases = Set.copyOf(PHASES);
     List<String> guarantees = List.of(EOS, ALOS);
@@ -120,7 +126,8 @@ final class Options {
                 case "--orders" -> o.orders = Long.parseLong(value);
                 case "--customers" -> o.customers = Integer.parseInt(value);
                 case "--products" -> o.products = Integer.parseInt(value);
-                case "--restore-customers" -> o.restoreCustomers = Integer.parseInt(value);
+                case "--restore-customers" -> o.restoreCustomers = list(value).stream().map(Integer::parseInt).toList();
+                case "--standbys" -> o.standbys = checked(list(value), List.of("0", "1"), arg).stream().map(Integer::parseInt).toList();
                 case "--services" -> o.services = checked(list(value), Topics.SERVICES, arg);
                 case "--only" -> o.phases = Set.copyOf(checked(list(value), PHASES, arg));
                 case "--guarantees" -> {
@@ -178,8 +185,8 @@ final class Options {
         if (o.orders < 0) {
             o.orders = o.quick ? 40_000 : DEFAULT_ORDERS;
         }
-        if (o.restoreCustomers < 0) {
-            o.restoreCustomers = o.quick ? 20_000 : 100_000;
+        if (o.restoreCustomers == null) {
+            o.restoreCustomers = List.of(o.quick ? 20_000 : 100_000);
         }
         if (o.warmupSeconds < 0) {
             o.warmupSeconds = o.quick ? 3 : o.full ? 10 : 5;

@@ -181,6 +181,13 @@ final class Proc implements AutoCloseable {
         }
     }
 
+    /** The output lines so far that contain {@code text}. */
+    List<String> linesContaining(String text) {
+        synchronized (lines) {
+            return lines.stream().map(Line::text).filter(t -> t.contains(text)).toList();
+        }
+    }
+
     /** How many output lines so far contain {@code text}. */
     long countLines(String text) {
         synchronized (lines) {

@@ -108,7 +108,7 @@ final class Report {
             md.append("Extra service environment: `").append(options.env).append("`.\n");
         }
         options.variants.forEach((name, env) -> md.append("Variant `").append(name).append("`: the service with `").append(env)
-                .append("` (throughput phase, right after its baseline run).\n"));
+                .append("` (throughput and restart phases, each right after its baseline run).\n"));
         md.append("How to read it: `benchmarks/README.md`. Ratios are to the non-blocking kafka-clients copy of this same run,\n"
                 + "so they hold on a noisy machine; the absolute figures do not.\n\n");
         machine(md);
@@ -308,22 +308,26 @@ final class Report {
         }
         md.append("## Restart and restore after kill -9: customer-stats, exactly-once\n\n");
         md.append("Seconds from the restart of the killed instance (started again at once, same state dir).\n\n");
-        md.append("| membership | standby replicas | instances | customers in state | to RUNNING | to queryable (restarted instance) |"
-                + " to queryable (survivor) | to every partition processing | per partition | state after restore |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        md.append("| variant | membership | standby replicas | instances | customers in state | to RUNNING | to queryable (restarted instance) |"
+                + " to queryable (survivor) | to every partition processing | per partition | changelog records restored |"
+                + " load average at the kill | state after restore |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n");
         for (Restart.Result r : restarts) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %,d | %.1f | %.1f | %s | %.1f | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %,d | %.1f | %.1f | %s | %.1f | %s | %,d | %s | %s |%n",
+                    r.variant().isEmpty() ? "default" : "`" + r.variant() + "`",
                     r.staticMembership() ? "static" : "dynamic", r.standbys(), r.instances(),
                     r.customers(), r.toRunningSeconds(), r.queryableSeconds(),
                     Double.isNaN(r.survivorQueryableSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f", r.survivorQueryableSeconds()),
                     r.toServingSeconds(), r.probeSeconds().stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList(),
-                    r.exact() ? "exact (" + r.detail() + ")" : "WRONG (" + r.detail() + ")"));
+                    r.restoredRecords(), r.loadAverage(), r.exact() ? "exact (" + r.detail() + ")" : "WRONG (" + r.detail() + ")"));
         }
         md.append("\nQueryable: `GET /customers/{id}/stats` answers 200 for a customer of each partition. Processing: a probe order per\n"
                 + "partition, sent at the restart, has its new totals visible read_committed (count 2 = the order before the kill + the probe).\n"
                 + "Static membership: each instance has its own `KAFKA_GROUP_INSTANCE_ID` (as docker-compose.yml runs the stateful services), so\n"
                 + "the restarted one takes its partitions back at once; dynamic: none, so the group waits for the killed member's session\n"
-                + "to time out (`session.timeout.ms`, 45 s by default) before it rebalances.\n\n");
+                + "to time out (`session.timeout.ms`, 45 s by default) before it rebalances. Changelog records restored: the sum of the\n"
+                + "restarted instance's \"Finished restoring changelog ... with a total number of N records\" lines (Kafka Streams'\n"
+                + "`StoreChangelogReader` at INFO): about the whole state when exactly-once wiped it, little when the local state survived.\n\n");
     }
 
     private void targets(StringBuilder md) {

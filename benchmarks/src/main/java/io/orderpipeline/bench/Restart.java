@@ -43,20 +43,29 @@ import org.apache.kafka.common.utils.Utils;
  * read_committed consumer; and to the restarted instance answering {@code GET /customers/{id}/stats}
  * with 200 for a customer of every partition. The totals also show the state came back exactly (count 2: the
  * customer's order before the kill plus the probe). Standby replicas 0: one instance; 1: two
- * instances, the survivor holds a standby copy of the killed one's state.
+ * instances, the survivor holds a standby copy of the killed one's state. A variant (e.g.
+ * {@code KAFKA_ENABLE_TRANSACTIONAL_STATESTORES=false}) runs the same restart with extra
+ * environment; the restarted instance logs its changelog restores (Kafka Streams'
+ * {@code StoreChangelogReader} at INFO), and the result counts the records restored: with
+ * transactional state stores the local state survives the kill and little or nothing is restored,
+ * without them exactly-once wipes the task's state and the whole changelog is read again.
  */
 final class Restart {
 
     private static final int PARTITIONS = 3;
-    private static final Duration TIMEOUT = Duration.ofSeconds(240);
+    /** The least time allowed for the fill, the restart and the serving; larger states get more (1 s per 2,000 customers). */
+    private static final Duration MIN_TIMEOUT = Duration.ofSeconds(240);
+    private static final String RESTORED = "Finished restoring changelog";
+    private static final java.util.regex.Pattern RESTORED_RECORDS = java.util.regex.Pattern.compile("with a total number of (\\d+) records");
 
     /**
      * Seconds from the restart. {@code queryableSeconds}: the restarted instance answers
      * {@code GET /customers/{id}/stats} with 200 for a customer of every partition;
      * {@code survivorQueryableSeconds} the same on the instance that was not killed (NaN with one instance).
      */
-    record Result(int standbys, boolean staticMembership, int instances, int customers, double toRunningSeconds, double toServingSeconds,
-            List<Double> probeSeconds, double queryableSeconds, double survivorQueryableSeconds, boolean exact, String detail) {
+    record Result(String variant, int standbys, boolean staticMembership, int instances, int customers, double toRunningSeconds,
+            double toServingSeconds, List<Double> probeSeconds, double queryableSeconds, double survivorQueryableSeconds,
+            long restoredRecords, String loadAverage, boolean exact, String detail) {
     }
 
     private final Bench bench;
@@ -65,10 +74,12 @@ final class Restart {
         this.bench = bench;
     }
 
-    Result run(int standbys, boolean staticMembership) {
-        int customers = bench.options.restoreCustomers;
+    /** A restart with {@code customers} in the state; {@code variant} ("" for the baseline) adds {@code variantEnv}. */
+    Result run(int standbys, boolean staticMembership, int customers, String variant, Map<String, String> variantEnv) {
         int instances = standbys == 0 ? 1 : 2;
-        String appId = bench.newAppId("customer-stats-restart-sb" + standbys);
+        Duration timeout = MIN_TIMEOUT.compareTo(Duration.ofSeconds(customers / 2000)) >= 0 ? MIN_TIMEOUT : Duration.ofSeconds(customers / 2000);
+        String appId = bench.newAppId("customer-stats-restart-" + customers + "-sb" + standbys + (variant.isEmpty() ? "" : "-" + variant));
+        List<String> restoreLogging = List.of("-Dlogback.configurationFile=" + restoreLogging());
         List<Map<String, String>> envs = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
             Map<String, String> env = bench.serviceEnv(appId, Options.EOS, 0);
@@ -81,12 +92,13 @@ final class Restart {
                 env.put("KAFKA_GROUP_INSTANCE_ID", clientId(appId, i));
             }
             env.putAll(bench.options.env);
+            env.putAll(variantEnv);
             envs.add(env);
         }
         List<Proc> procs = new ArrayList<>();
         try (Totals totals = new Totals(bench.bootstrap()); KafkaProducer<String, String> producer = producer()) {
             for (int i = 0; i < instances; i++) {
-                procs.add(bench.startService("customer-stats", appId + "-" + i, envs.get(i)));
+                procs.add(bench.startService("customer-stats", appId + "-" + i, envs.get(i), restoreLogging));
             }
             for (Proc proc : procs) {
                 proc.awaitRunning(Duration.ofSeconds(120));
@@ -103,11 +115,11 @@ final class Restart {
                 Throughput.sleep(Duration.ofSeconds(1));
             }
 
-            System.out.printf("  customer-stats standby %d (%d instance%s): filling the state with %,d customers...%n",
-                    standbys, instances, instances == 1 ? "" : "s", customers);
+            System.out.printf("  customer-stats%s standby %d (%d instance%s): filling the state with %,d customers...%n",
+                    variant.isEmpty() ? "" : " [" + variant + "]", standbys, instances, instances == 1 ? "" : "s", customers);
             sendOnePerCustomer(producer, customers);
             Drain.await(bench.cluster, procs, appId, bench.cluster.endOffsets(Topics.ORDERS.name()),
-                    Drain.repartitionPartitions(bench.cluster, appId), true, System.nanoTime() + TIMEOUT.toNanos());
+                    Drain.repartitionPartitions(bench.cluster, appId), true, System.nanoTime() + timeout.toNanos());
             if (standbys > 0) {
                 // the standby restores the changelog in the background; nothing outside shows when it is done
                 Throughput.sleep(Duration.ofSeconds(5));
@@ -115,17 +127,18 @@ final class Restart {
 
             int victim = activeStatefulOwner(appId, instances);
             List<Long> probes = probeCustomers(1);
+            String load = Report.loadAverage();
             procs.get(victim).kill9();
             long restart = System.nanoTime();
-            procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted", envs.get(victim)));
+            procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted", envs.get(victim), restoreLogging));
             sendProbes(producer, probes);
-            Proc.Line running = procs.get(victim).awaitRunning(TIMEOUT);
+            Proc.Line running = procs.get(victim).awaitRunning(timeout);
             Map<Long, Long> served = null;
             Map<Integer, Long> queryable = new HashMap<>();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             while (served == null || queryable.size() < instances) {
-                if (System.nanoTime() - restart > TIMEOUT.toNanos()) {
-                    throw new IllegalStateException(appId + ": not serving " + TIMEOUT + " after the restart; probes "
+                if (System.nanoTime() - restart > timeout.toNanos()) {
+                    throw new IllegalStateException(appId + ": not serving " + timeout + " after the restart; probes "
                             + totals.counts(probes) + ", queryable instances " + queryable.keySet());
                 }
                 procs.forEach(Proc::requireAlive);
@@ -146,13 +159,15 @@ final class Restart {
             boolean exact = counts.values().stream().allMatch(c -> c == 2);
             String detail = "killed instance " + victim + " of " + instances + "; probe counts " + counts;
             int survivor = instances == 1 ? -1 : 1 - victim;
-            Result result = new Result(standbys, staticMembership, instances, customers, (running.nanos() - restart) / 1e9, toServing,
-                    probeSeconds, (queryable.get(victim) - restart) / 1e9,
-                    survivor < 0 ? Double.NaN : (queryable.get(survivor) - restart) / 1e9, exact, detail);
-            System.out.printf("  customer-stats standby %d: restarted instance RUNNING after %.1f s, queryable after %.1f s%s;"
-                    + " all partitions serving after %.1f s (per partition %s); state %s%n", standbys, result.toRunningSeconds(),
+            long restored = restoredRecords(procs.get(victim));
+            Result result = new Result(variant, standbys, staticMembership, instances, customers, (running.nanos() - restart) / 1e9,
+                    toServing, probeSeconds, (queryable.get(victim) - restart) / 1e9,
+                    survivor < 0 ? Double.NaN : (queryable.get(survivor) - restart) / 1e9, restored, load, exact, detail);
+            System.out.printf("  customer-stats%s standby %d, %,d customers: restarted instance RUNNING after %.1f s, queryable after %.1f s%s;"
+                    + " all partitions serving after %.1f s (per partition %s); %,d changelog records restored; load %s; state %s%n",
+                    variant.isEmpty() ? "" : " [" + variant + "]", standbys, customers, result.toRunningSeconds(),
                     result.queryableSeconds(), survivor < 0 ? "" : String.format(" (the survivor: %.1f s)", result.survivorQueryableSeconds()),
-                    toServing, format(probeSeconds), exact ? "exact" : "WRONG: " + counts);
+                    toServing, format(probeSeconds), restored, load, exact ? "exact" : "WRONG: " + counts);
             return result;
         } finally {
             for (Proc proc : procs) {
@@ -160,6 +175,41 @@ final class Restart {
             }
             bench.cluster.deleteAppTopics(appId);
         }
+    }
+
+    /** The records the restarted instance restored from changelogs (its restores that finished), from its log. */
+    private static long restoredRecords(Proc proc) {
+        long total = 0;
+        for (String line : proc.linesContaining(RESTORED)) {
+            java.util.regex.Matcher m = RESTORED_RECORDS.matcher(line);
+            if (m.find()) {
+                total += Long.parseLong(m.group(1));
+            }
+        }
+        return total;
+    }
+
+    /** The services' logging (common-model's logback.xml) plus Kafka Streams' changelog restores, at INFO. */
+    private java.nio.file.Path restoreLogging() {
+        java.nio.file.Path file = bench.workDir.resolve("restart-logback.xml");
+        try {
+            java.nio.file.Files.writeString(file, """
+                    <configuration>
+                      <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+                        <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern></encoder>
+                      </appender>
+                      <logger name="org.apache.kafka" level="WARN"/>
+                      <logger name="org.apache.kafka.streams.KafkaStreams" level="INFO"/>
+                      <logger name="org.apache.kafka.streams.processor.internals.StoreChangelogReader" level="INFO"/>
+                      <logger name="org.eclipse.jetty" level="WARN"/>
+                      <logger name="io.javalin" level="WARN"/>
+                      <root level="INFO"><appender-ref ref="STDOUT"/></root>
+                    </configuration>
+                    """);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     private static String clientId(String appId, int instance) {
