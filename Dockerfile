@@ -58,13 +58,13 @@ VOLUME ["/var/lib/order-pipeline/state"]
 USER app
 WORKDIR /app
 
-# Ready = GET /health/ready answers 200. Only the services with HTTP are checked: when HTTP_PORT
-# is not set (order-filter, order-enricher, customer-join, data-generator) the check passes, and
+# Ready = GET /health/ready answers 200 on the management port (MANAGEMENT_PORT, else HTTP_PORT:
+# every service serves health there). When neither is set (data-generator) the check passes, and
 # the container lives exactly as long as the JVM, which exits when its streams app fails.
 # The JRE image has no curl: bash opens the TCP connection itself (/dev/tcp) and reads the
 # status line of the answer.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["bash", "-c", "[ -z \"${HTTP_PORT:-}\" ] && exit 0; exec 3<>\"/dev/tcp/127.0.0.1/${HTTP_PORT}\" && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ status _ <&3 && [[ \"$status\" == 200* ]]"]
+    CMD ["bash", "-c", "port=\"${MANAGEMENT_PORT:-${HTTP_PORT:-}}\"; [ -z \"$port\" ] && exit 0; exec 3<>\"/dev/tcp/127.0.0.1/$port\" && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ status _ <&3 && [[ \"$status\" == 200* ]]"]
 
 # Exec form: java is PID 1 and gets SIGTERM from docker stop, so the app closes cleanly (leaves
 # the group, finishes or aborts its transaction). Arguments (the data generator's) follow.

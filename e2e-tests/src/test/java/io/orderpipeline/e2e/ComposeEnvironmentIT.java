@@ -77,7 +77,7 @@ class ComposeEnvironmentIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
     /** What an environment variable's name looks like: upper case words joined by underscores. */
     private static final Pattern ENV_NAME = Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+");
-    private static final Set<String> HTTP_ONLY = Set.of(ServiceConfig.HTTP_PORT, ServiceConfig.APPLICATION_SERVER);
+    private static final Set<String> HTTP_ONLY = Set.of(ServiceConfig.HTTP_PORT, ServiceConfig.APPLICATION_SERVER, ServiceConfig.QUERY_ISOLATION);
     private static final String STATE_DIR = "/var/lib/order-pipeline/state";
     private static final String KAFKA_TOPICS = "/opt/kafka/bin/kafka-topics.sh";
 
@@ -240,10 +240,19 @@ class ComposeEnvironmentIT {
                     Map<String, String> env = new LinkedHashMap<>(environment(name));
                     env.put(ServiceConfig.BOOTSTRAP_SERVERS, bootstrap);
                     env.put(ServiceConfig.STATE_DIR, tmp.resolve("state").resolve(name).toString());
+                    // the ports as the compose file sets them, moved to free ones: the management port
+                    // (health, metrics) is the query port where the compose file makes it so
+                    boolean shared = env.containsKey(ServiceConfig.HTTP_PORT)
+                            && env.get(ServiceConfig.HTTP_PORT).equals(env.get(ServiceConfig.MANAGEMENT_PORT));
                     if (env.containsKey(ServiceConfig.HTTP_PORT)) {
                         int port = freePorts[next++];
                         env.put(ServiceConfig.HTTP_PORT, String.valueOf(port));
                         env.put(ServiceConfig.APPLICATION_SERVER, "localhost:" + port);
+                        httpPorts.put(name, port);
+                    }
+                    if (env.containsKey(ServiceConfig.MANAGEMENT_PORT)) {
+                        int port = shared ? httpPorts.get(name) : KafkaBroker.freePort();
+                        env.put(ServiceConfig.MANAGEMENT_PORT, String.valueOf(port));
                         httpPorts.put(name, port);
                     }
                     processes.put(name, new ServiceProcess(ROOT, entry.getValue(), env, tmp.resolve("logs").resolve(name + ".log")).start());
@@ -263,7 +272,7 @@ class ComposeEnvironmentIT {
                         assertThat(dockerHealthcheck(http.getValue())).as("the Dockerfile's HEALTHCHECK against " + http.getKey()).isZero();
                     }
                 }
-                assertThat(notReady).as("services given HTTP_PORT by the compose file that do not answer 200 on /health/ready there")
+                assertThat(notReady).as("services given HTTP_PORT or MANAGEMENT_PORT by the compose file that do not answer 200 on /health/ready there")
                         .isEmpty();
                 if (!httpPorts.isEmpty()) {
                     assertThat(dockerHealthcheck(KafkaBroker.freePort())).as("HEALTHCHECK with nothing listening").isNotZero();

@@ -54,6 +54,7 @@ public final class Pipeline implements AutoCloseable {
     private final Path runDir;
     private final Path brokerDir;
     private final KafkaBroker broker;
+    private final ExternalCluster external;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final OutputReader reader;
     private final List<ServiceProcess> extras = new ArrayList<>();
@@ -68,6 +69,16 @@ public final class Pipeline implements AutoCloseable {
 
     /** As {@link #Pipeline(String, Map)}, the services' JVMs started with {@code jvmOptions}. */
     public Pipeline(String test, Map<String, String> env, List<String> jvmOptions) {
+        this(test, env, jvmOptions, null);
+    }
+
+    /**
+     * As {@link #Pipeline(String, Map, List)}, on a cluster the test started (and closes) instead of
+     * an in-process broker of its own when {@code external} is not null: topics with its replication
+     * factor, the test's clients with its client settings; the services' settings go in {@code env}.
+     */
+    public Pipeline(String test, Map<String, String> env, List<String> jvmOptions, ExternalCluster external) {
+        this.external = external;
         runId = LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + Long.toString(System.nanoTime() % 1296, 36);
         runDir = ServiceProcess.projectRoot().resolve("e2e-tests/target/e2e").resolve(test + "-" + runId);
         try {
@@ -76,9 +87,9 @@ public final class Pipeline implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        broker = KafkaBroker.startOnFreePort(brokerDir);
+        broker = external == null ? KafkaBroker.startOnFreePort(brokerDir) : null;
         try {
-            reader = new OutputReader(broker.bootstrapServers());
+            reader = new OutputReader(bootstrapServers(), clientProperties());
             setUp(env, jvmOptions);
         } catch (RuntimeException | Error e) {
             close();
@@ -87,12 +98,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void setUp(Map<String, String> env, List<String> jvmOptions) {
-        ContractTopics.create(broker.bootstrapServers(), PARTITIONS);
+        ContractTopics.create(adminProperties(), PARTITIONS, replicationFactor());
         createTopics(Topics.SERVICES.stream().map(s -> Topics.deadLetter(applicationId(s))).toList());
         int[] ports = KafkaBroker.freePorts(HTTP_SERVICES.size());
         for (String service : Topics.SERVICES) {
             Map<String, String> serviceEnv = ServiceProcess.env(
-                    "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                    "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
                     "APPLICATION_ID", applicationId(service),
                     "STATE_DIR", runDir.resolve("state").resolve(service).toString(),
                     "KAFKA_COMMIT_INTERVAL_MS", "100",
@@ -109,6 +120,8 @@ public final class Pipeline implements AutoCloseable {
                     "KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
             if (HTTP_SERVICES.contains(service)) {
                 serviceEnv.put("HTTP_PORT", String.valueOf(ports[HTTP_SERVICES.indexOf(service)]));
+            } else {
+                serviceEnv.put("MANAGEMENT_PORT", String.valueOf(KafkaBroker.freePort())); // health and metrics
             }
             serviceEnv.putAll(env);
             services.put(service, new ServiceProcess(ServiceProcess.projectRoot(), service, serviceEnv,
@@ -117,7 +130,22 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return external == null ? broker.bootstrapServers() : external.bootstrapServers();
+    }
+
+    /** The settings the test's clients connect with (none for the in-process broker). */
+    public Map<String, String> clientProperties() {
+        return external == null ? Map.of() : external.clientProperties();
+    }
+
+    private short replicationFactor() {
+        return external == null ? 1 : external.replicationFactor();
+    }
+
+    private Map<String, Object> adminProperties() {
+        Map<String, Object> props = new LinkedHashMap<>(clientProperties());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
     }
 
     public KafkaBroker broker() {
@@ -160,9 +188,10 @@ public final class Pipeline implements AutoCloseable {
         ServiceProcess first = services.get(service);
         Map<String, String> env = new LinkedHashMap<>(first.env());
         env.put("STATE_DIR", runDir.resolve("state").resolve(name).toString());
-        if (env.containsKey("HTTP_PORT")) {
-            int port = KafkaBroker.freePort();
-            env.put("HTTP_PORT", String.valueOf(port));
+        for (String port : List.of("HTTP_PORT", "MANAGEMENT_PORT")) {
+            if (env.containsKey(port)) {
+                env.put(port, String.valueOf(KafkaBroker.freePort()));
+            }
         }
         ServiceProcess extra = new ServiceProcess(ServiceProcess.projectRoot(), service, env, runDir.resolve(name + ".log"),
                 first.jvmOptions()).useCopyOfJarIn(JARS);
@@ -250,9 +279,9 @@ public final class Pipeline implements AutoCloseable {
 
     public void createTopics(List<String> names) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.putAll(adminProperties());
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(names.stream().map(n -> new NewTopic(n, PARTITIONS, (short) 1)).toList()).all().get();
+            admin.createTopics(names.stream().map(n -> new NewTopic(n, PARTITIONS, replicationFactor())).toList()).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -269,7 +298,9 @@ public final class Pipeline implements AutoCloseable {
         if (reader != null) {
             reader.close();
         }
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
         deleteRecursively(brokerDir);
         deleteRecursively(runDir.resolve("state"));
     }

@@ -171,7 +171,7 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
-    private static final Set<String> CONTRACT_VARIABLES = Set.of("APPLICATION_ID", "STATE_DIR", "HTTP_PORT",
+    private static final Set<String> CONTRACT_VARIABLES = Set.of("APPLICATION_ID", "STATE_DIR", "HTTP_PORT", "MANAGEMENT_PORT",
             "APPLICATION_SERVER", "PROCESSING_GUARANTEE", "NUM_STANDBY_REPLICAS", "ALERT_THRESHOLD", "WINDOW_GRACE_SECONDS",
             "IDLE_PARTITION_SECONDS");
 

@@ -14,8 +14,9 @@ record ServiceSpec(String name, List<String> inputTopics, int httpPort, Map<Stri
 
     /** The five services, in pipeline order (Topics.SERVICES), with the settings of docker-compose.yml. */
     static final List<ServiceSpec> ALL = List.of(
-            new ServiceSpec("order-filter", List.of(Topics.ORDERS.name()), 0, Map.of()),
-            new ServiceSpec("order-enricher", List.of(Topics.ORDERS.name()), 0, Map.of()),
+            // no queries: health and metrics only, on a port of their own
+            new ServiceSpec("order-filter", List.of(Topics.ORDERS.name()), 0, Map.of("MANAGEMENT_PORT", "8083")),
+            new ServiceSpec("order-enricher", List.of(Topics.ORDERS.name()), 0, Map.of("MANAGEMENT_PORT", "8084")),
             new ServiceSpec("customer-stats", List.of(Topics.ORDERS.name()), 8081, Map.of("ALERT_THRESHOLD", "10000")),
             new ServiceSpec("product-revenue", List.of(Topics.ORDERS.name()), 8080, Map.of("WINDOW_GRACE_SECONDS", "300")),
             new ServiceSpec("customer-join", List.of(Topics.ORDERS.name(), Topics.CUSTOMERS.name()), 0, Map.of()));
