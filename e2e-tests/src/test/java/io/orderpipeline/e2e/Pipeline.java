@@ -45,7 +45,7 @@ public final class Pipeline implements AutoCloseable {
      * partition, each transaction marker follows at least one record of its transaction).
      */
     private static final long EXACT_BELOW = 1000;
-    private static final List<String> HTTP_SERVICES = List.of("customer-stats", "product-revenue");
+    private static final List<String> HTTP_SERVICES = List.of("customer-stats", "product-revenue", "customer-join");
 
     /** One copy of the service jars per test JVM, deleted when it exits. */
     private static final Path JARS = jarCopies();

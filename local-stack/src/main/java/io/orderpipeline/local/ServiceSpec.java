@@ -19,7 +19,7 @@ record ServiceSpec(String name, List<String> inputTopics, int httpPort, Map<Stri
             new ServiceSpec("order-enricher", List.of(Topics.ORDERS.name()), 0, Map.of("MANAGEMENT_PORT", "8084")),
             new ServiceSpec("customer-stats", List.of(Topics.ORDERS.name()), 8081, Map.of("ALERT_THRESHOLD", "10000")),
             new ServiceSpec("product-revenue", List.of(Topics.ORDERS.name()), 8080, Map.of("WINDOW_GRACE_SECONDS", "300")),
-            new ServiceSpec("customer-join", List.of(Topics.ORDERS.name(), Topics.CUSTOMERS.name()), 0, Map.of()));
+            new ServiceSpec("customer-join", List.of(Topics.ORDERS.name(), Topics.CUSTOMERS.name()), 8082, Map.of()));
 
     Path jar(Path root) {
         return root.resolve(name).resolve("target").resolve(name + ".jar");
