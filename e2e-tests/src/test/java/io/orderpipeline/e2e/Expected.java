@@ -221,7 +221,7 @@ public final class Expected {
                 e.highValueOrders.add(entry(key, order));
                 e.count("high-value orders");
             }
-            ObjectNode enriched = order.deepCopy();
+            ObjectNode enriched = orderFields(order);
             // the service's own fields win over input fields of the same name (CONTRACT.md): put replaces
             enriched.put("amount_tier", amount.compareTo(HIGH) > 0 ? "high" : "standard");
             enriched.put("needs_review", amount.compareTo(REVIEW) > 0);
@@ -244,6 +244,19 @@ public final class Expected {
             }
         });
         return e;
+    }
+
+    /**
+     * The order's fields as enriched-orders and customer-enriched-orders write them: every field of
+     * the input with its JSON value, except {@code "status": null}, which is no status (CONTRACT.md:
+     * "absent or null") and is written as absent, as an absent one stays absent.
+     */
+    private static ObjectNode orderFields(JsonNode order) {
+        ObjectNode fields = order.deepCopy();
+        if (fields.has("status") && fields.get("status").isNull()) {
+            fields.remove("status");
+        }
+        return fields;
     }
 
     private boolean tooFarAhead(InputRecord r) {
@@ -435,7 +448,7 @@ public final class Expected {
         } else {
             count(versions.firstKey() < asOf.getKey() ? "joins with an updated customer" : "joins with a customer's first version");
         }
-        ObjectNode out = order.deepCopy();
+        ObjectNode out = orderFields(order);
         out.put("customer_name", customer == null ? UNKNOWN : customer.get("name").textValue());
         out.put("customer_segment", text(customer, "segment"));
         out.put("country", text(customer, "country"));

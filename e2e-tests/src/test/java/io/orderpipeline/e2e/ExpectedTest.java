@@ -312,4 +312,15 @@ class ExpectedTest {
             assertThat(Expected.isMoney(new java.math.BigDecimal(invalid))).as(invalid).isFalse();
         }
     }
+
+    @Test
+    void aNullStatusIsWrittenAsNoStatusWhileAnUnknownNullIsKept() {
+        order(T0, "1", "{\"order_id\":1,\"customer_id\":7,\"amount\":1,\"product\":\"pen\",\"status\":null,\"coupon\":null}");
+        Expected expected = Expected.from(orders, customers, RULES);
+        String enriched = "{\"order_id\":1,\"customer_id\":7,\"amount\":1,\"product\":\"pen\",\"coupon\":null,"
+                + "\"amount_tier\":\"standard\",\"needs_review\":false}";
+        assertThat(expected.checkEnrichedOrders(List.of(out("1", enriched))).problems()).isEmpty();
+        assertThat(expected.checkEnrichedOrders(List.of(out("1", enriched.replace("\"coupon\":null,", "")))).ok())
+                .as("unknown null dropped").isFalse();
+    }
 }
