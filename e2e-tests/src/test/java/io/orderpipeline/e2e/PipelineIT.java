@@ -2,10 +2,21 @@ package io.orderpipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Topics;
-import org.apache.kafka.common.IsolationLevel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +51,7 @@ class PipelineIT {
             printDeadLetterVisibility(pipeline);
             assertThat(results).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
             assertNoOpenTransactions(pipeline);
+            assertCustomersOverHttp(pipeline, input.written(Expected.CUSTOMERS));
         }
     }
 
@@ -89,6 +101,126 @@ class PipelineIT {
         for (String service : Topics.SERVICES) {
             String topic = pipeline.deadLetterTopic(service);
             assertThat(pipeline.reader().openTransactions(topic)).as("open transactions on " + topic).isEmpty();
+        }
+    }
+
+    /**
+     * customer-join's HTTP API (CONTRACT.md, HTTP) on the data set's customers: the rename, the delete,
+     * customers never seen or only invalid, an invalid update that changes nothing, a customer created
+     * after an order, an instant older than the history kept; then every customer's history as the
+     * valid records written to {@code customers} imply (validity: the contract's customer serde).
+     */
+    static void assertCustomersOverHttp(Pipeline pipeline, List<InputRecord> customers) {
+        int port = Integer.parseInt(pipeline.service("customer-join").env().get("HTTP_PORT"));
+        long min = Duration.ofMinutes(1).toMillis();
+        String t0 = Instant.ofEpochMilli(KnownDataSet.T0).toString();
+        String before = Instant.ofEpochMilli(KnownDataSet.T0 - 60 * min).toString();
+        String updated = Instant.ofEpochMilli(KnownDataSet.T0 + 30 * min).toString();
+
+        // 1: updated at +30m
+        assertThat(get(port, "/customers/1").body()).isEqualTo("{\"customer_id\":1,\"name\":\"Ada Lovelace\",\"segment\":\"small-business\","
+                + "\"country\":\"GB\",\"valid_from\":\"" + updated + "\",\"valid_to\":null}");
+        JsonNode asOf = ok(get(port, "/customers/1?at=" + t0));
+        assertThat(asOf.get("segment").asText()).isEqualTo("enterprise");
+        assertThat(asOf.get("valid_from").asText()).isEqualTo(before);
+        assertThat(asOf.get("valid_to").asText()).isEqualTo(updated);
+        // 2: deleted at +20m: the history ends there, current is 404
+        assertThat(get(port, "/customers/2").statusCode()).isEqualTo(404);
+        assertThat(ok(get(port, "/customers/2?at=" + t0)).get("name").asText()).isEqualTo("Grace Hopper");
+        assertThat(get(port, "/customers/2?at=" + (KnownDataSet.T0 + 20 * min)).statusCode()).isEqualTo(404);
+        // 3 never seen, 4 and 8-12 only invalid records
+        for (long unknown : new long[] {3, 4, 8, 9, 10, 11, 12}) {
+            HttpResponse<String> response = get(port, "/customers/" + unknown);
+            assertThat(response.statusCode()).as("customer " + unknown).isEqualTo(404);
+            assertThat(response.body()).isEqualTo("{\"error\":\"customer " + unknown + " not found\"}");
+            assertThat(get(port, "/customers/" + unknown + "/history").statusCode()).as("customer " + unknown).isEqualTo(404);
+        }
+        // 5: its invalid update at +5m changed nothing
+        assertThat(ok(get(port, "/customers/5")).get("valid_from").asText()).isEqualTo(before);
+        // 6: no segment, no country
+        JsonNode liskov = ok(get(port, "/customers/6"));
+        assertThat(liskov.has("segment") || liskov.has("country")).isFalse();
+        // 7: created at +40m, so unknown to the order of +35m
+        assertThat(get(port, "/customers/7?at=" + (KnownDataSet.T0 + 35 * min)).statusCode()).isEqualTo(404);
+        assertThat(ok(get(port, "/customers/7")).get("name").asText()).isEqualTo("Alan Turing");
+        // older than the history kept (a day behind the newest customer of the partition): 400, not 404
+        HttpResponse<String> tooOld = get(port, "/customers/1?at=" + Instant.ofEpochMilli(KnownDataSet.T0).minus(Duration.ofDays(3)));
+        assertThat(tooOld.statusCode()).isEqualTo(400);
+        assertThat(json(tooOld).get("error").asText()).contains("is older than the history kept");
+
+        Map<String, List<String>> expected = historiesOf(customers);
+        assertThat(expected).as("customers with a history").containsKeys("1", "2", "5", "6", "7");
+        for (Map.Entry<String, List<String>> customer : expected.entrySet()) {
+            HttpResponse<String> response = get(port, "/customers/" + customer.getKey() + "/history");
+            if (customer.getValue().isEmpty()) {
+                assertThat(response.statusCode()).as("customer " + customer.getKey()).isEqualTo(404);
+                continue;
+            }
+            List<String> versions = new ArrayList<>();
+            ok(response).get("versions").forEach(v -> versions.add(version(v)));
+            assertThat(versions).as("the history of customer " + customer.getKey()).isEqualTo(customer.getValue());
+        }
+    }
+
+    /** Per key written to {@code customers}: its versions from its valid records and tombstones, by timestamp. */
+    private static Map<String, List<String>> historiesOf(List<InputRecord> customers) {
+        Map<String, TreeMap<Long, JsonNode>> byKey = new TreeMap<>();
+        for (InputRecord r : customers) {
+            TreeMap<Long, JsonNode> versions = byKey.computeIfAbsent(r.keyString(), k -> new TreeMap<>());
+            if (r.value() == null) {
+                versions.put(r.timestamp(), null);
+                continue;
+            }
+            try {
+                Topics.CUSTOMERS.valueSerde().deserializer().deserialize(Topics.CUSTOMERS.name(), r.value());
+                versions.put(r.timestamp(), Json.MAPPER.readTree(r.value()));
+            } catch (Exception invalid) {
+                // not a version: the dead-letter topic has it
+            }
+        }
+        Map<String, List<String>> histories = new LinkedHashMap<>();
+        byKey.forEach((key, versions) -> {
+            List<String> history = new ArrayList<>();
+            versions.forEach((from, customer) -> {
+                if (customer != null) {
+                    Long to = versions.higherKey(from);
+                    history.add(version(customer.get("name").asText(), customer.path("segment").asText(null),
+                            customer.path("country").asText(null), Instant.ofEpochMilli(from), to == null ? null : Instant.ofEpochMilli(to)));
+                }
+            });
+            histories.put(key, history);
+        });
+        return histories;
+    }
+
+    private static String version(JsonNode v) {
+        return version(v.get("name").asText(), v.path("segment").asText(null), v.path("country").asText(null),
+                Instant.parse(v.get("valid_from").asText()), v.get("valid_to").isNull() ? null : Instant.parse(v.get("valid_to").asText()));
+    }
+
+    private static String version(String name, String segment, String country, Instant from, Instant to) {
+        return name + " / " + segment + " / " + country + " [" + from + ", " + to + ")";
+    }
+
+    private static JsonNode ok(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.uri() + ": " + response.body()).isEqualTo(200);
+        return json(response);
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError(response.body(), e);
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(path, e);
         }
     }
 }
