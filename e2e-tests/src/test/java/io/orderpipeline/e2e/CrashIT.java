@@ -118,6 +118,7 @@ class CrashIT {
             restartDeadOnes(pipeline, enricherB);
             RestartIT.flushWindows(pipeline, stream, input);
             event("every group has consumed everything");
+            localStateSummary(pipeline);
 
             events.forEach(System.out::println);
             Expected expected = Expected.from(input.written(Expected.ORDERS), input.written(Expected.CUSTOMERS), PipelineIT.RULES);
@@ -290,6 +291,27 @@ class CrashIT {
                 throw new AssertionError(topic + " did not reach " + count + " records within " + WAIT);
             }
             ServiceProcess.sleep(500);
+        }
+    }
+
+    /**
+     * What the stateful services' restarts did with their local state, from their logs (whole test):
+     * transactional state stores on or off, how many times Kafka Streams wiped a task's state as
+     * possibly holding uncommitted data, and how many changelog records it restored in all.
+     */
+    private void localStateSummary(Pipeline pipeline) {
+        for (String service : List.of("customer-stats", "product-revenue", "customer-join")) {
+            String log = pipeline.service(service).logSince(0);
+            java.util.regex.Matcher restored = java.util.regex.Pattern.compile("with a total number of (\\d+) records").matcher(log);
+            long records = 0;
+            while (restored.find()) {
+                records += Long.parseLong(restored.group(1));
+            }
+            java.util.regex.Matcher tx = java.util.regex.Pattern.compile("enable\\.transactional\\.statestores = (\\w+)").matcher(log);
+            event(String.format("%s: transactional state stores %s; runs %d; task state wiped as possibly uncommitted %d times;"
+                            + " %,d changelog records restored", service, tx.find() ? tx.group(1) : "?",
+                    log.split("Starting " + service + " with configuration", -1).length - 1,
+                    log.split("wipe out the local state", -1).length - 1, records));
         }
     }
 
