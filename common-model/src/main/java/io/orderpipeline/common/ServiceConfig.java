@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -27,6 +28,10 @@ public final class ServiceConfig {
     public static final String MANAGEMENT_PORT = "MANAGEMENT_PORT";
     public static final String APPLICATION_SERVER = "APPLICATION_SERVER";
     public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
+    /**
+     * Warm copies of each task's state on other instances. Under {@code group.protocol=streams} the
+     * count is a group config on the broker, which {@link GroupProtocol#prepare} sets to this.
+     */
     public static final String NUM_STANDBY_REPLICAS = "NUM_STANDBY_REPLICAS";
     /**
      * What HTTP queries read: {@code read_committed} (default: only state whose transaction has
@@ -119,6 +124,19 @@ public final class ServiceConfig {
         }
     }
 
+    /** {@code NUM_STANDBY_REPLICAS}, else {@code KAFKA_NUM_STANDBY_REPLICAS}, if either is set; at least 0. */
+    public OptionalInt standbyReplicas() {
+        String name = get(NUM_STANDBY_REPLICAS, null) != null ? NUM_STANDBY_REPLICAS : "KAFKA_NUM_STANDBY_REPLICAS";
+        if (get(name, null) == null) {
+            return OptionalInt.empty();
+        }
+        int standbys = getInt(name, 0);
+        if (standbys < 0) {
+            throw new IllegalArgumentException(name + " must be at least 0, got " + standbys);
+        }
+        return OptionalInt.of(standbys);
+    }
+
     /** How far a record's timestamp may be ahead of the wall clock ({@link Inputs}); at least 0. */
     public Duration maxTimestampAhead() {
         int seconds = getInt(Inputs.MAX_AHEAD_SECONDS, (int) Inputs.DEFAULT_MAX_AHEAD.toSeconds());
@@ -156,7 +174,7 @@ public final class ServiceConfig {
         props.put(StreamsConfig.STATE_DIR_CONFIG,
                 get(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString()));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, get(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2));
-        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(getInt(NUM_STANDBY_REPLICAS, 0)));
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(standbyReplicas().orElse(0)));
         props.put(Inputs.MAX_AHEAD_PROPERTY, String.valueOf(maxTimestampAhead().toMillis()));
         // KIP-892: a store's writes are buffered until their transaction commits, so the local state
         // survives a kill -9 under exactly-once (not wiped and rebuilt from the changelog), and
@@ -180,6 +198,11 @@ public final class ServiceConfig {
                 props.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
         });
+        if (GroupProtocol.isStreams(props)) {
+            // the streams protocol takes the standby count from the group config (GroupProtocol.prepare);
+            // the client setting would only be logged as ignored
+            props.remove(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
+        }
         return props;
     }
 

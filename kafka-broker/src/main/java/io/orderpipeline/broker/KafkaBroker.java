@@ -173,8 +173,10 @@ public final class KafkaBroker implements AutoCloseable {
         // replayed or test data with older event times (the tests' fixed dates) was deleted while
         // the services were still reading it; this broker's data lives as long as its directory
         p.put("log.retention.ms", "-1");
-        // no 3 s wait for more members before the first rebalance
+        // no 3 s wait for more members before the first rebalance; the same for streams groups
+        // (group.protocol=streams: on by default in 4.4, feature streams.version 1 at format)
         p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("group.streams.initial.rebalance.delay.ms", "0");
         // the default 128 MB dedupe buffer does not fit a small heap
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         // a small machine
