@@ -1,5 +1,6 @@
 package io.orderpipeline.http;
 
+import io.orderpipeline.common.ServiceConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +13,8 @@ import java.util.Map;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Asks another instance of the same service over HTTP, marking the request with
+ * Asks another instance of the same service over HTTP (HTTPS and credentials as the service's
+ * {@link HttpSecurity} says), marking the request with
  * {@value #FORWARDED_BY} so that the other instance answers from its own stores and never
  * forwards again. Its answer comes back as it was: status, body and the headers in
  * {@link #PASSED_HEADERS}.
@@ -24,18 +26,34 @@ public final class Forwarder {
             List.of(HttpServer.RETRY_AFTER, KeyRouter.SERVED_BY, KeyRouter.SERVED_BY_STANDBY);
 
     private final HostInfo self;
+    private final HttpSecurity security;
     private final HttpClient client;
     private final Duration timeout;
 
-    public Forwarder(HostInfo self, Duration connectTimeout, Duration timeout) {
+    public Forwarder(HostInfo self, HttpSecurity security, Duration connectTimeout, Duration timeout) {
         this.self = self;
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.security = security;
+        this.client = security.client().connectTimeout(connectTimeout).build();
         this.timeout = timeout;
+    }
+
+    /** A forwarder over plain HTTP without credentials. */
+    public Forwarder(HostInfo self, Duration connectTimeout, Duration timeout) {
+        this(self, HttpSecurity.NONE, connectTimeout, timeout);
     }
 
     /** A forwarder with short timeouts: 1 s to connect, 5 s for the answer. */
     public Forwarder(HostInfo self) {
         this(self, Duration.ofSeconds(1), Duration.ofSeconds(5));
+    }
+
+    /**
+     * The forwarder of a service: from {@code APPLICATION_SERVER}, to the other instances over the
+     * service's TLS with its credentials ({@link HttpSecurity}), short timeouts.
+     */
+    public static Forwarder of(ServiceConfig config) {
+        return new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer()), HttpSecurity.from(config),
+                Duration.ofSeconds(1), Duration.ofSeconds(5));
     }
 
     public HostInfo self() {
@@ -48,15 +66,15 @@ public final class Forwarder {
      * @throws InstanceUnreachableException when the host does not answer (refused, timed out)
      */
     public Reply get(HostInfo host, String pathAndQuery) {
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        URI uri = URI.create(security.scheme() + "://" + host.host() + ":" + host.port() + pathAndQuery);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header(FORWARDED_BY, self.host() + ":" + self.port())
                 .header("Accept", "application/json")
-                .GET()
-                .build();
+                .GET();
+        security.authorization().ifPresent(value -> request.header("Authorization", value));
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             Map<String, String> headers = new LinkedHashMap<>();
             for (String name : PASSED_HEADERS) {
                 response.headers().firstValue(name).ifPresent(value -> headers.put(name, value));

@@ -48,8 +48,6 @@ public final class HttpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final String JSON = "application/json";
-    /** The address the servers listen on: every interface. */
-    private static final String BIND = "0.0.0.0";
     /** As the management port: the management endpoints share the query port. */
     private static final int TOGETHER = -1;
 
@@ -73,7 +71,7 @@ public final class HttpServer implements AutoCloseable {
      * @param routes    adds the service's own routes
      */
     public static HttpServer start(int port, KafkaStreams streams, Runnable readiness, Consumer<Javalin> routes) {
-        return serve(port, TOGETHER, streams, readiness, routes);
+        return serve(port, TOGETHER, HttpSecurity.NONE, streams, readiness, routes);
     }
 
     /**
@@ -81,16 +79,18 @@ public final class HttpServer implements AutoCloseable {
      * and {@code /metrics} on {@code managementPort}: one server when they are the same, else two
      * (the management endpoints then only on their own port).
      */
-    public static HttpServer start(int port, int managementPort, KafkaStreams streams, Runnable readiness, Consumer<Javalin> routes) {
-        return serve(port, port == managementPort ? TOGETHER : managementPort, streams, readiness, routes);
+    public static HttpServer start(int port, int managementPort, HttpSecurity security, KafkaStreams streams, Runnable readiness,
+                                   Consumer<Javalin> routes) {
+        return serve(port, port == managementPort ? TOGETHER : managementPort, security, streams, readiness, routes);
     }
 
     /** {@code routes} null: management endpoints only, on {@code port}. */
-    private static HttpServer serve(int port, int managementPort, KafkaStreams streams, Runnable readiness, Consumer<Javalin> routes) {
+    private static HttpServer serve(int port, int managementPort, HttpSecurity security, KafkaStreams streams, Runnable readiness,
+                                    Consumer<Javalin> routes) {
         Metrics metrics = new Metrics(streams);
         Javalin app = null;
         try {
-            Javalin management = create(metrics);
+            Javalin management = create(metrics, security, managementPort == TOGETHER ? port : managementPort);
             management.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
             management.get("/health/ready", ctx -> {
                 if (streams.state() != KafkaStreams.State.RUNNING) {
@@ -104,15 +104,16 @@ public final class HttpServer implements AutoCloseable {
                 if (routes != null) {
                     routes.accept(management);
                 }
-                app = management.start(BIND, port);
-                log.info("HTTP on port {}{}", app.port(), routes == null ? " (health, metrics)" : "");
+                app = management.start();
+                log.info("{} on {}:{}{}", security.scheme(), security.bindAddress(), app.port(), routes == null ? " (health, metrics)" : "");
                 return new HttpServer(app, app, metrics);
             }
-            app = create(metrics);
+            app = create(metrics, security, port);
             routes.accept(app);
-            app.start(BIND, port);
-            management.start(BIND, managementPort);
-            log.info("HTTP on port {}, management (health, metrics) on port {}", app.port(), management.port());
+            app.start();
+            management.start();
+            log.info("{} on {}:{}, management (health, metrics) on port {}", security.scheme(), security.bindAddress(), app.port(),
+                    management.port());
             return new HttpServer(app, management, metrics);
         } catch (RuntimeException e) {
             if (app != null) {
@@ -124,8 +125,10 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Javalin with the shared JSON mapper and the suite's error answers, recording requests in {@code metrics}. */
-    private static Javalin create(Metrics metrics) {
+    private static Javalin create(Metrics metrics, HttpSecurity security, int port) {
         Javalin app = Javalin.create(config -> {
+            // one connector of ours: the bind address, the port and TLS from the settings
+            config.jetty.addConnector((server, http) -> security.connector(server, http, port));
             config.showJavalinBanner = false;
             config.useVirtualThreads = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -167,6 +170,7 @@ public final class HttpServer implements AutoCloseable {
             }
         });
         app.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
+        app.before(security::authenticate);
         return app;
     }
 
@@ -176,7 +180,7 @@ public final class HttpServer implements AutoCloseable {
      * closed and the exception thrown: a service never runs on without its HTTP API.
      */
     public static HttpServer startFor(StreamsApp app, int port, Runnable readiness, Consumer<Javalin> routes) {
-        return startFor(app, port, TOGETHER, readiness, routes);
+        return startFor(app, port, TOGETHER, HttpSecurity.NONE, readiness, routes);
     }
 
     /**
@@ -185,18 +189,30 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer startFor(StreamsApp app, ServiceConfig config, Runnable readiness, Consumer<Javalin> routes) {
         return startFor(app, config.httpPort(), config.managementPort() == config.httpPort() ? TOGETHER : config.managementPort(),
-                readiness, routes);
+                security(app, config), readiness, routes);
     }
 
     /** The HTTP of a service without queries: health (ready when RUNNING) and metrics on {@code MANAGEMENT_PORT}. */
     public static HttpServer startManagementFor(StreamsApp app, ServiceConfig config) {
-        return startFor(app, config.managementPort(), TOGETHER, () -> { }, null);
+        return startFor(app, config.managementPort(), TOGETHER, security(app, config), () -> { }, null);
     }
 
-    private static HttpServer startFor(StreamsApp app, int port, int managementPort, Runnable readiness, Consumer<Javalin> routes) {
+    /** The HTTP settings of {@code config}; when they are wrong, the streams app is closed and the error thrown. */
+    private static HttpSecurity security(StreamsApp app, ServiceConfig config) {
+        try {
+            return HttpSecurity.from(config);
+        } catch (RuntimeException e) {
+            log.error("HTTP settings are wrong; stopping", e);
+            app.close();
+            throw e;
+        }
+    }
+
+    private static HttpServer startFor(StreamsApp app, int port, int managementPort, HttpSecurity security, Runnable readiness,
+                                       Consumer<Javalin> routes) {
         HttpServer server;
         try {
-            server = serve(port, managementPort, app.streams(), readiness, routes);
+            server = serve(port, managementPort, security, app.streams(), readiness, routes);
         } catch (RuntimeException e) {
             log.error("HTTP could not start on port {} (management {}); stopping", port, managementPort, e);
             app.close();

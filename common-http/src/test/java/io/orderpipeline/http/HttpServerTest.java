@@ -217,7 +217,7 @@ class HttpServerTest {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             management = free.getLocalPort();
         }
-        try (HttpServer split = HttpServer.start(0, management, streams, () -> { }, app -> app.get("/q", ctx -> ctx.json(Map.of("q", 1))))) {
+        try (HttpServer split = HttpServer.start(0, management, HttpSecurity.NONE, streams, () -> { }, app -> app.get("/q", ctx -> ctx.json(Map.of("q", 1))))) {
             assertThat(split.managementPort()).isEqualTo(management).isNotEqualTo(split.port());
             assertThat(status(split.port(), "/q")).isEqualTo(200);
             assertThat(status(split.port(), "/health/live")).isEqualTo(404);

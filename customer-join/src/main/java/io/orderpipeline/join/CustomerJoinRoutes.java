@@ -11,7 +11,6 @@ import io.orderpipeline.http.Params;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StoreQueries;
 import java.time.Instant;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The HTTP API of customer-join (CONTRACT.md, HTTP): the versioned table of customers.
@@ -50,7 +49,7 @@ final class CustomerJoinRoutes {
         CustomerJoinQueryService service = new CustomerJoinQueryService(
                 new StoreQueries(app.streams(), CustomerJoinTopology.CUSTOMERS_STORE, config.queryIsolation()),
                 new StoreQueries(app.streams(), CustomerJoinTopology.STREAM_TIME_STORE, config.queryIsolation()),
-                new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer())));
+                Forwarder.of(config));
         return HttpServer.startFor(app, config, service::checkReady, new CustomerJoinRoutes(service)::register);
     }
 

@@ -11,7 +11,6 @@ import io.orderpipeline.http.Params;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StoreQueries;
 import java.util.List;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The HTTP API of customer-stats (CONTRACT.md, HTTP): {@code GET /customers/{customer_id}/stats},
@@ -47,8 +46,8 @@ final class CustomerStatsRoutes {
         CustomerStatsQueryService service = new CustomerStatsQueryService(
                 new StoreQueries(app.streams(), CustomerStatsTopology.STORE, config.queryIsolation()),
                 new StoreQueries(app.streams(), CustomerStatsTopology.ALERTS_STORE, config.queryIsolation()),
-                new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer())));
-        return HttpServer.startFor(app, config.httpPort(), service::checkReady, new CustomerStatsRoutes(service)::register);
+                Forwarder.of(config));
+        return HttpServer.startFor(app, config, service::checkReady, new CustomerStatsRoutes(service)::register);
     }
 
     void register(Javalin app) {

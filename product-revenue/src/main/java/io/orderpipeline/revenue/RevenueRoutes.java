@@ -15,7 +15,6 @@ import io.orderpipeline.http.StoreQueries;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The HTTP API of product-revenue (CONTRACT.md, HTTP): parameters checked here, answers from
@@ -57,10 +56,10 @@ final class RevenueRoutes {
     static HttpServer start(ServiceConfig config, StreamsApp app) {
         StoreQueries store = new StoreQueries(app.streams(), ProductRevenueTopology.STORE, config.queryIsolation());
         RevenueQueryService service = new RevenueQueryService(store,
-                new Forwarder(HostInfo.buildFromEndpoint(config.applicationServer())));
+                Forwarder.of(config));
         RevenueRoutes routes = new RevenueRoutes(service, Clock.systemUTC());
         Dashboard dashboard = Dashboard.from(config);
-        return HttpServer.startFor(app, config.httpPort(), service::checkReady, javalin -> {
+        return HttpServer.startFor(app, config, service::checkReady, javalin -> {
             routes.register(javalin);
             dashboard.register(javalin);
         });
