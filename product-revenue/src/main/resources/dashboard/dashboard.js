@@ -181,6 +181,7 @@ function draw(products, hours, values) {
     chart.plot = new uPlot({
       width, height: 360,
       scales: { x: { time: true } },
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"), // hours in UTC, as the windows are
       axes: [{}, { size: 70 }],
       series: [{}, ...products.map((p, i) => ({ label: p, stroke: COLORS[i % COLORS.length], width: 2, points: { show: true } }))],
     }, data, $("chart"));

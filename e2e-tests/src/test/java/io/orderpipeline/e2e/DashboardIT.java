@@ -221,6 +221,10 @@ class DashboardIT {
         assertThat(script("return document.querySelector(\"#services tr[data-service='product-revenue'] .lag\").innerText"))
                 .asString().matches("[0-9]+");
         screenshot();
+        // the answers behind the page, in the test's output (the README quotes them)
+        for (String path : List.of("/dashboard/services", "/dashboard/alerts?limit=10")) {
+            System.out.println("GET " + path + " -> " + get(productRevenuePort, path));
+        }
 
         // more orders: the page follows
         send(now(), 5, "mouse", "1.25");
