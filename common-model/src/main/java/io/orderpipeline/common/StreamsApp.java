@@ -51,6 +51,7 @@ public final class StreamsApp implements AutoCloseable {
     private static StreamsApp start(ServiceConfig config, Topology topology, boolean wipeLocalState) {
         log.info("Starting {} with configuration:{}", config.service(), config.describe());
         log.info("{} topology:\n{}", config.service(), topology.describe());
+        AccessCheck.verify(config, topology); // fails at once, naming each missing ACL
         GroupProtocol.prepare(config); // group.protocol=streams: the standby count is the group's config on the broker
         StreamsApp app = new StreamsApp(config.service(), new KafkaStreams(topology, config.streamsProperties()));
         if (wipeLocalState) {
