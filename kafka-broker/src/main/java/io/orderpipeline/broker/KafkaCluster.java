@@ -49,7 +49,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
     /** Heap of each node's JVM: small data, several nodes and services share a small machine. */
-    public static final List<String> NODE_JVM_OPTIONS = List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+    public static final List<String> NODE_JVM_OPTIONS = List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -132,7 +132,7 @@ public final class KafkaCluster implements AutoCloseable {
         return node(nodeId).log;
     }
 
-    /** Kills every node still running. The data stays in the directory given to {@link #start}. */
+    /** Kills every node still running. The data and each node's log stay in the directory given to {@link #start}. */
     @Override
     public void close() {
         nodes.forEach(NodeProcess::kill);
