@@ -32,15 +32,22 @@ public final class OrderStream {
     private final AtomicLong orders = new AtomicLong();
     private final AtomicLong maxEventTime = new AtomicLong(Long.MIN_VALUE);
     private long lateIds = 1_000_000_000L;
+    /** A record taken from the generator but not written yet (see {@link #writeCustomersBeforeFirstOrder}). */
+    private GeneratedRecord peeked;
 
     public OrderStream(InputWriter in, int partitions, long seed, int customers) {
+        this(in, partitions, seed, customers, 0.03);
+    }
+
+    /** With {@code customerUpdates} the share of customer updates and deletions among the records after the initial customers. */
+    public OrderStream(InputWriter in, int partitions, long seed, int customers, double customerUpdates) {
         this.in = in;
         this.partitions = partitions;
         GeneratorOptions options = GeneratorOptions.defaults(seed)
                 .withCustomers(customers)
                 .withProducts(12)
                 .withBadRatio(0.02)
-                .withCustomerUpdates(0.03)
+                .withCustomerUpdates(customerUpdates)
                 .withStartTime(Instant.parse("2026-11-24T10:00:00Z"))
                 .withEventRate(EVENT_RATE);
         DataGenerator generator = new DataGenerator(options);
@@ -52,7 +59,7 @@ public final class OrderStream {
     /** Writes the next {@code count} orders (valid or bad) and the customer records between them; does not flush. */
     public void write(int count) {
         for (int written = 0; written < count; ) {
-            GeneratedRecord r = records.next();
+            GeneratedRecord r = next();
             if (r.isOrderSlot()) {
                 written++;
                 orders.incrementAndGet();
@@ -65,6 +72,28 @@ public final class OrderStream {
                 in.send(r.topic(), null, r.timestamp(), r.key().getBytes(StandardCharsets.UTF_8), r.value());
             }
         }
+    }
+
+    /**
+     * Writes the customer records the generator gives before its first order (the initial
+     * customers), and nothing else; does not flush. Reference data first, as PipelineIT writes it:
+     * customer-join joins an order with the customer as processed so far.
+     */
+    public void writeCustomersBeforeFirstOrder() {
+        while (true) {
+            GeneratedRecord r = next();
+            if (r.isOrderSlot()) {
+                peeked = r;
+                return;
+            }
+            in.send(r.topic(), null, r.timestamp(), r.key().getBytes(StandardCharsets.UTF_8), r.value());
+        }
+    }
+
+    private GeneratedRecord next() {
+        GeneratedRecord r = peeked != null ? peeked : records.next();
+        peeked = null;
+        return r;
     }
 
     /**

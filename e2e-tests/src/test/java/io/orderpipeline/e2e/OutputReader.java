@@ -33,11 +33,19 @@ public final class OutputReader implements AutoCloseable {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     private final String bootstrap;
+    private final Map<String, String> clientProperties;
     private final Admin admin;
 
     public OutputReader(String bootstrap) {
+        this(bootstrap, Map.of());
+    }
+
+    /** With client settings (security, say) for its admin client and consumers. */
+    public OutputReader(String bootstrap, Map<String, String> clientProperties) {
         this.bootstrap = bootstrap;
+        this.clientProperties = Map.copyOf(clientProperties);
         Properties props = new Properties();
+        props.putAll(this.clientProperties);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         this.admin = Admin.create(props);
     }
@@ -48,6 +56,7 @@ public final class OutputReader implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> consumer(IsolationLevel isolation) {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
