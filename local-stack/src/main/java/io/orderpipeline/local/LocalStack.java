@@ -98,16 +98,16 @@ public final class LocalStack {
 
     static String usage() {
         return "usage: ./run-local [data-generator options]\n"
-                + "  Runs a Kafka broker on 127.0.0.1:9092, the five services (HTTP on 8080 and 8081) and the data\n"
+                + "  Runs a Kafka broker on 127.0.0.1:9092, the five services (HTTP on 8080-8084) and the data\n"
                 + "  generator, and shows their status until Ctrl-C. Options go to the data generator and replace\n"
                 + "  its defaults here (" + String.join(" ", GENERATOR_DEFAULTS) + "), e.g. ./run-local --rate 200 --seed 7";
     }
 
-    /** The broker's port and every service's HTTP port, with what each is for. */
+    /** The broker's port and every service's HTTP port (queries, or health and metrics), with what each is for. */
     static Map<Integer, String> requiredPorts() {
         Map<Integer, String> ports = new LinkedHashMap<>();
         ports.put(BROKER_PORT, "the Kafka broker");
-        ServiceSpec.ALL.stream().filter(s -> s.httpPort() > 0).forEach(s -> ports.put(s.httpPort(), s.name() + " HTTP"));
+        ServiceSpec.ALL.forEach(s -> ports.put(s.managementPort(), s.name() + (s.httpPort() > 0 ? " HTTP" : " health and metrics")));
         return ports;
     }
 
@@ -253,7 +253,7 @@ public final class LocalStack {
         for (int i = 0; i < ServiceSpec.ALL.size(); i++) {
             ServiceSpec spec = ServiceSpec.ALL.get(i);
             serviceStatus.add(new Status.Service(child(services.get(i)), spec.httpPort(),
-                    probe.lag(spec.name(), spec.inputTopics())));
+                    probe.lag(spec.name(), spec.inputTopics()), probe.health(spec.managementPort())));
         }
         return new Status(Duration.between(started, Instant.now()), BOOTSTRAP_SERVERS, probe.ordersProduced(),
                 child(generator), serviceStatus, probe.alertsRaised(), probe.topProducts(3), probe.alertedCustomer());

@@ -8,18 +8,19 @@ import java.util.Map;
 
 /**
  * One of the five services as the local stack runs it: its jar, the topics it reads (for the lag
- * shown in the status), its HTTP port (0: none) and the environment docker-compose.yml gives it.
+ * shown in the status), its HTTP query port (0: none), the port of its health and metrics (the
+ * query port, where there is one) and the environment docker-compose.yml gives it.
  */
-record ServiceSpec(String name, List<String> inputTopics, int httpPort, Map<String, String> extraEnv) {
+record ServiceSpec(String name, List<String> inputTopics, int httpPort, int managementPort, Map<String, String> extraEnv) {
 
     /** The five services, in pipeline order (Topics.SERVICES), with the settings of docker-compose.yml. */
     static final List<ServiceSpec> ALL = List.of(
             // no queries: health and metrics only, on a port of their own
-            new ServiceSpec("order-filter", List.of(Topics.ORDERS.name()), 0, Map.of("MANAGEMENT_PORT", "8083")),
-            new ServiceSpec("order-enricher", List.of(Topics.ORDERS.name()), 0, Map.of("MANAGEMENT_PORT", "8084")),
-            new ServiceSpec("customer-stats", List.of(Topics.ORDERS.name()), 8081, Map.of("ALERT_THRESHOLD", "10000")),
-            new ServiceSpec("product-revenue", List.of(Topics.ORDERS.name()), 8080, Map.of("WINDOW_GRACE_SECONDS", "300")),
-            new ServiceSpec("customer-join", List.of(Topics.ORDERS.name(), Topics.CUSTOMERS.name()), 8082, Map.of()));
+            new ServiceSpec("order-filter", List.of(Topics.ORDERS.name()), 0, 8083, Map.of()),
+            new ServiceSpec("order-enricher", List.of(Topics.ORDERS.name()), 0, 8084, Map.of()),
+            new ServiceSpec("customer-stats", List.of(Topics.ORDERS.name()), 8081, 8081, Map.of("ALERT_THRESHOLD", "10000")),
+            new ServiceSpec("product-revenue", List.of(Topics.ORDERS.name()), 8080, 8080, Map.of("WINDOW_GRACE_SECONDS", "300")),
+            new ServiceSpec("customer-join", List.of(Topics.ORDERS.name(), Topics.CUSTOMERS.name()), 8082, 8082, Map.of()));
 
     Path jar(Path root) {
         return root.resolve(name).resolve("target").resolve(name + ".jar");
@@ -37,6 +38,9 @@ record ServiceSpec(String name, List<String> inputTopics, int httpPort, Map<Stri
         if (httpPort > 0) {
             env.put("HTTP_PORT", String.valueOf(httpPort));
             env.put("APPLICATION_SERVER", "localhost:" + httpPort);
+        }
+        if (managementPort != httpPort) {
+            env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
         }
         env.putAll(extraEnv);
         return env;

@@ -28,8 +28,11 @@ record Status(
         }
     }
 
-    /** A service: its process, its HTTP port (0: none), its consumer-group lag on its input topics. */
-    record Service(Child process, int httpPort, OptionalLong lag) {
+    /**
+     * A service: its process, its HTTP query port (0: none), its consumer-group lag on its input
+     * topics, and what its {@code /health/ready} answered ({@code ready}, or why not).
+     */
+    record Service(Child process, int httpPort, OptionalLong lag, String health) {
     }
 
     /** The best-selling products of the current hour, or why they are not known (yet). */

@@ -72,6 +72,24 @@ final class StatusProbe implements AutoCloseable {
         this.revenueUri = revenueUri;
     }
 
+    /**
+     * What {@code GET /health/ready} on {@code port} says: {@code ready} (200), {@code not ready}
+     * (503: starting, restoring, rebalancing), {@code HTTP <status>}, or {@code no answer}.
+     */
+    String health(int port) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                .timeout(Duration.ofMillis(TIMEOUT_MS)).build();
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 200 ? "ready" : status == 503 ? "not ready" : "HTTP " + status;
+        } catch (IOException e) {
+            return "no answer";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no answer";
+        }
+    }
+
     /** Records in {@code orders}: the sum of its partitions' last stable offsets. */
     OptionalLong ordersProduced() {
         try {

@@ -45,7 +45,8 @@ final class StatusView {
             return "DIED (exit code " + process.exitCode().getAsInt() + "), see " + process.log();
         }
         String lag = service.lag().isPresent() ? "lag " + format(service.lag().getAsLong()) : "starting";
-        return service.httpPort() > 0 ? String.format(Locale.ROOT, "%-16s http :%d", lag, service.httpPort()) : lag;
+        String state = String.format(Locale.ROOT, "%-16s %-14s", lag, service.health());
+        return service.httpPort() > 0 ? String.format(Locale.ROOT, "%s http :%d", state, service.httpPort()) : state.stripTrailing();
     }
 
     private static String generator(Status.Child generator) {

@@ -31,8 +31,10 @@ class LocalStackTest {
     @Test
     void runsEveryServiceOfTheContractWithTheComposeEnvironment() {
         assertThat(ServiceSpec.ALL).extracting(ServiceSpec::name).containsExactlyElementsOf(Topics.SERVICES);
-        assertThat(LocalStack.requiredPorts()).containsOnlyKeys(9092, 8080, 8081)
-                .containsEntry(8080, "product-revenue HTTP").containsEntry(8081, "customer-stats HTTP");
+        assertThat(LocalStack.requiredPorts()).containsOnlyKeys(9092, 8080, 8081, 8082, 8083, 8084)
+                .containsEntry(8080, "product-revenue HTTP").containsEntry(8081, "customer-stats HTTP")
+                .containsEntry(8082, "customer-join HTTP").containsEntry(8083, "order-filter health and metrics")
+                .containsEntry(8084, "order-enricher health and metrics");
 
         ServiceSpec revenue = ServiceSpec.ALL.stream().filter(s -> s.name().equals("product-revenue")).findFirst().orElseThrow();
         Map<String, String> env = revenue.environment("127.0.0.1:9092", Path.of("/repo/.local-stack/state"));
@@ -41,11 +43,13 @@ class LocalStackTest {
                 .containsEntry("STATE_DIR", "/repo/.local-stack/state/product-revenue")
                 .containsEntry("HTTP_PORT", "8080")
                 .containsEntry("APPLICATION_SERVER", "localhost:8080")
-                .containsEntry("PROCESSING_GUARANTEE", "exactly_once_v2");
+                .containsEntry("PROCESSING_GUARANTEE", "exactly_once_v2")
+                .doesNotContainKey("MANAGEMENT_PORT"); // the query port
         assertThat(revenue.jar(Path.of("/repo"))).isEqualTo(Path.of("/repo/product-revenue/target/product-revenue.jar"));
 
         ServiceSpec filter = ServiceSpec.ALL.get(0);
-        assertThat(filter.environment("127.0.0.1:9092", Path.of("/s"))).doesNotContainKeys("HTTP_PORT", "APPLICATION_SERVER");
+        assertThat(filter.environment("127.0.0.1:9092", Path.of("/s"))).doesNotContainKeys("HTTP_PORT", "APPLICATION_SERVER")
+                .containsEntry("MANAGEMENT_PORT", "8083");
         ServiceSpec join = ServiceSpec.ALL.get(4);
         assertThat(join.inputTopics()).containsExactly("orders", "customers");
     }

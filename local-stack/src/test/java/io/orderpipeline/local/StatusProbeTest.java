@@ -18,6 +18,31 @@ class StatusProbeTest {
     private static final Map<TopicPartition, Long> ENDS = Map.of(ORDERS_0, 100L, ORDERS_1, 50L, CUSTOMERS_0, 7L);
 
     @Test
+    void healthIsWhatTheServicesReadinessEndpointAnswers() throws Exception {
+        com.sun.net.httpserver.HttpServer ready = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(200);
+        ready.createContext("/health/ready", exchange -> {
+            exchange.sendResponseHeaders(status.get(), -1);
+            exchange.close();
+        });
+        ready.start();
+        int port = ready.getAddress().getPort();
+        // no broker: the probe's Kafka clients are never asked here
+        try (StatusProbe probe = new StatusProbe("127.0.0.1:1", java.net.URI.create("http://127.0.0.1:1/"))) {
+            assertThat(probe.health(port)).isEqualTo("ready");
+            status.set(503);
+            assertThat(probe.health(port)).isEqualTo("not ready");
+            status.set(500);
+            assertThat(probe.health(port)).isEqualTo("HTTP 500");
+            ready.stop(0);
+            assertThat(probe.health(port)).isEqualTo("no answer");
+        } finally {
+            ready.stop(0);
+        }
+    }
+
+    @Test
     void noCommittedOffsetOnTheInputsMeansStillStarting() {
         // offsets of other topics (an internal repartition topic) do not count as started
         Map<TopicPartition, OffsetAndMetadata> committed =

@@ -27,18 +27,19 @@ class StatusViewTest {
     @Test
     void showsOrdersLagPerServiceAlertsTopProductsAndWhatToTry() {
         List<String> lines = StatusView.render(status(running("data-generator"), List.of(
-                new Status.Service(running("order-filter"), 0, OptionalLong.of(0)),
-                new Status.Service(running("customer-stats"), 8081, OptionalLong.of(1500)),
-                new Status.Service(running("customer-join"), 0, OptionalLong.empty())),
+                new Status.Service(running("order-filter"), 0, OptionalLong.of(0), "ready"),
+                new Status.Service(running("customer-stats"), 8081, OptionalLong.of(1500), "not ready"),
+                new Status.Service(running("customer-join"), 0, OptionalLong.empty(), "no answer")),
                 Status.TopProducts.of(List.of(new Status.ProductLine("keyboard", new BigDecimal("1234.50"), 9),
                         new Status.ProductLine("monitor", new BigDecimal("999.99"), 3)))));
 
         assertThat(lines.get(0)).contains("up 2m05s").contains("127.0.0.1:9092");
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("orders produced").contains("12,345")
                 .contains("data-generator running"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("order-filter").endsWith("lag 0"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("customer-stats").contains("lag 1,500").contains(":8081"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("customer-join").endsWith("starting"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("order-filter").contains("lag 0").endsWith("ready"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("customer-stats").contains("lag 1,500").contains("not ready")
+                .contains(":8081"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("customer-join").contains("starting").endsWith("no answer"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("alerts raised").endsWith(" 4"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("top products")
                 .contains("keyboard 1234.50 (9) · monitor 999.99 (3)"));
@@ -50,7 +51,7 @@ class StatusViewTest {
     @Test
     void aDeadServiceIsShownWithItsExitCodeAndLog() {
         List<String> lines = StatusView.render(status(exited("data-generator", 1), List.of(
-                new Status.Service(exited("product-revenue", 1), 8080, OptionalLong.of(3))),
+                new Status.Service(exited("product-revenue", 1), 8080, OptionalLong.of(3), "no answer")),
                 Status.TopProducts.unavailable("starting")));
 
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("product-revenue")
