@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.http.HttpSecurity;
 import io.orderpipeline.http.Reply;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
  * The services come from {@value #SERVICES}: {@code name=http://host:port} or {@code name} (no endpoint),
  * comma-separated; {@code self} is this instance ({@code APPLICATION_SERVER}). Alerts are asked of the
  * services named {@value #CUSTOMER_STATS} or {@value #CUSTOMER_STATS}{@code -...}, in order, the first that answers.
+ * With the suite's TLS or credentials on ({@link HttpSecurity}), the services are asked as the instances
+ * ask each other: trusting the suite's certificates, sending its credentials.
  */
 final class Dashboard {
 
@@ -65,10 +68,13 @@ final class Dashboard {
 
     private final List<Service> services;
     private final Map<String, Asset> assets;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient client;
+    private final HttpSecurity security;
 
-    Dashboard(List<Service> services) {
+    Dashboard(List<Service> services, HttpSecurity security) {
         this.services = List.copyOf(services);
+        this.security = security;
+        this.client = security.client().connectTimeout(TIMEOUT).build();
         String uplot = "/META-INF/resources/webjars/uplot/" + webJarVersion("uplot") + "/dist/";
         this.assets = Map.of(
                 "dashboard.js", new Asset(ASSETS + "dashboard.js", "text/javascript; charset=utf-8"),
@@ -78,7 +84,9 @@ final class Dashboard {
     }
 
     static Dashboard from(ServiceConfig config) {
-        return new Dashboard(services(config.get(SERVICES, DEFAULT_SERVICES), "http://" + config.applicationServer()));
+        HttpSecurity security = HttpSecurity.from(config);
+        return new Dashboard(services(config.get(SERVICES, DEFAULT_SERVICES), security.scheme() + "://" + config.applicationServer()),
+                security);
     }
 
     /** {@code name[=url],...}; {@code self} is {@code self}; a URL must be http(s) with a host. */
@@ -223,8 +231,9 @@ final class Dashboard {
     }
 
     private CompletableFuture<HttpResponse<String>> get(String url) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET();
+        security.authorization().ifPresent(value -> request.header("Authorization", value));
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The version of a WebJar on the classpath, from its Maven metadata (in the shaded jar too). */

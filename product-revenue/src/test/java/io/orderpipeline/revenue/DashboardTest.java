@@ -50,12 +50,15 @@ class DashboardTest {
     static HttpServer server;
     static com.sun.net.httpserver.HttpServer customerStats;
     static final HttpClient client = HttpClient.newHttpClient();
+    static volatile String authorization;
+    static String services;
 
     @BeforeAll
     static void start() throws IOException {
         customerStats = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         customerStats.createContext("/", exchange -> {
             String path = exchange.getRequestURI().toString();
+            authorization = exchange.getRequestHeaders().getFirst("Authorization");
             int status = 200;
             String body;
             if (path.equals("/health/ready")) {
@@ -74,7 +77,7 @@ class DashboardTest {
             exchange.close();
         });
         customerStats.start();
-        String services = "order-filter, customer-stats=http://127.0.0.1:" + customerStats.getAddress().getPort() + "/"
+        services = "order-filter, customer-stats=http://127.0.0.1:" + customerStats.getAddress().getPort() + "/"
                 + ",customer-join=http://127.0.0.1:" + KafkaBroker.freePort();
         ServiceConfig config = ServiceConfig.of(ProductRevenueApp.SERVICE, true, Map.of(
                 ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1", ServiceConfig.STATE_DIR, stateDir.toString(),
@@ -134,6 +137,15 @@ class DashboardTest {
         HttpResponse<String> bad = get("/dashboard/alerts?limit=x");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("limit must be");
+    }
+
+    @Test
+    void theSuitesCredentialsAreSentWhenSet() {
+        ServiceConfig config = ServiceConfig.of(ProductRevenueApp.SERVICE, true, Map.of(
+                Dashboard.SERVICES, services, io.orderpipeline.http.HttpSecurity.AUTH_TOKEN, "s3cret"));
+        Dashboard.Services status = Dashboard.from(config).status();
+        assertThat(status.services().get(1).health()).isEqualTo("ready");
+        assertThat(authorization).isEqualTo("Bearer s3cret");
     }
 
     @Test
