@@ -106,7 +106,7 @@ public final class AccessCheck {
     }
 
     /** The topics a topology reads and writes (internal ones left out), and whether it has internal topics. */
-    private record Needs(Set<String> inputs, Set<String> outputs, boolean internalTopics) {
+    record Needs(Set<String> inputs, Set<String> outputs, boolean internalTopics) {
 
         static Needs of(TopologyDescription description) {
             Set<String> inputs = new LinkedHashSet<>();
