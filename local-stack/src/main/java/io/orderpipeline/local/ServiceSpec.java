@@ -19,7 +19,10 @@ record ServiceSpec(String name, List<String> inputTopics, int httpPort, int mana
             new ServiceSpec("order-filter", List.of(Topics.ORDERS.name()), 0, 8083, Map.of()),
             new ServiceSpec("order-enricher", List.of(Topics.ORDERS.name()), 0, 8084, Map.of()),
             new ServiceSpec("customer-stats", List.of(Topics.ORDERS.name()), 8081, 8081, Map.of("ALERT_THRESHOLD", "10000")),
-            new ServiceSpec("product-revenue", List.of(Topics.ORDERS.name()), 8080, 8080, Map.of("WINDOW_GRACE_SECONDS", "300")),
+            new ServiceSpec("product-revenue", List.of(Topics.ORDERS.name()), 8080, 8080, Map.of("WINDOW_GRACE_SECONDS", "300",
+                    // the dashboard at http://localhost:8080/ asks every service's health and metrics
+                    "DASHBOARD_SERVICES", "order-filter=http://localhost:8083,order-enricher=http://localhost:8084,"
+                            + "customer-stats=http://localhost:8081,product-revenue=self,customer-join=http://localhost:8082")),
             new ServiceSpec("customer-join", List.of(Topics.ORDERS.name(), Topics.CUSTOMERS.name()), 8082, 8082, Map.of()));
 
     Path jar(Path root) {
