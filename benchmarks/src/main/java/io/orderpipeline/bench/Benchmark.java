@@ -164,16 +164,21 @@ public final class Benchmark {
             }
         }
         if (o.runs("restart")) {
-            System.out.println("restart after kill -9 (customer-stats):");
+            System.out.println("restart after " + String.join(", ", o.restarts) + " (customer-stats):");
             // each variant right after its baseline, at the same size and standbys: side by side in one run
             for (int customers : o.restoreCustomers) {
                 for (boolean staticMembership : o.staticMembership) {
                     for (int standbys : o.standbys) {
-                        String what = "restart " + customers + " customers standby " + standbys + (staticMembership ? " static" : " dynamic");
-                        attempt(report, what, () -> report.restarts.add(
-                                new Restart(bench).run(standbys, staticMembership, customers, "", Map.of())));
-                        o.variants.forEach((name, env) -> attempt(report, what + " [" + name + "]", () -> report.restarts.add(
-                                new Restart(bench).run(standbys, staticMembership, customers, name, env))));
+                        for (String kind : o.restarts) {
+                            if (kind.equals(Restart.SCALE_OUT) && standbys > 0) {
+                                continue; // from one instance to two
+                            }
+                            String what = kind + " " + customers + " customers standby " + standbys + (staticMembership ? " static" : " dynamic");
+                            attempt(report, what, () -> report.restarts.add(
+                                    new Restart(bench).run(kind, standbys, staticMembership, customers, "", Map.of())));
+                            o.variants.forEach((name, env) -> attempt(report, what + " [" + name + "]", () -> report.restarts.add(
+                                    new Restart(bench).run(kind, standbys, staticMembership, customers, name, env))));
+                        }
                     }
                 }
             }

@@ -36,6 +36,10 @@ final class Options {
               --membership m,n          restart phase: static (each instance its own KAFKA_GROUP_INSTANCE_ID, as
                                         docker-compose.yml runs the stateful services), dynamic (none) (default static;
                                         full static,dynamic)
+              --restarts a,b            restart phase: what happens to customer-stats: kill9 (the instance holding the
+                                        stateful tasks is killed -9 and started again at once), sigterm (stopped cleanly,
+                                        then started again), scale-out (one more instance joins; with --standbys 0 only)
+                                        (default kill9), e.g. --restarts kill9,sigterm,scale-out
               --services a,b,...        services to measure (default: all five)
               --only p,q,...            phases: throughput (with the ceilings), latency, http, restart (default: all)
               --guarantees g,h          processing guarantees (default exactly_once_v2,at_least_once; given, or with
@@ -70,6 +74,8 @@ final class Options {
     List<Integer> restoreCustomers;
     /** The restart phase's standby replicas: 0 (one instance) and/or 1 (two instances). */
     List<Integer> standbys = List.of(0, 1);
+    /** The restart phase's events: {@link Restart#KINDS}. */
+    List<String> restarts = List.of(Restart.KILL9);
     List<String> services = Topics.SERVICES;
     Set<String> phases = Set.copyOf(PHASES);
     List<String> guarantees = List.of(EOS, ALOS);
@@ -128,6 +134,7 @@ final class Options {
                 case "--products" -> o.products = Integer.parseInt(value);
                 case "--restore-customers" -> o.restoreCustomers = list(value).stream().map(Integer::parseInt).toList();
                 case "--standbys" -> o.standbys = checked(list(value), List.of("0", "1"), arg).stream().map(Integer::parseInt).toList();
+                case "--restarts" -> o.restarts = checked(list(value), Restart.KINDS, arg);
                 case "--services" -> o.services = checked(list(value), Topics.SERVICES, arg);
                 case "--only" -> o.phases = Set.copyOf(checked(list(value), PHASES, arg));
                 case "--guarantees" -> {

@@ -307,14 +307,15 @@ final class Report {
             return;
         }
         md.append("## Restart and restore after kill -9: customer-stats, exactly-once\n\n");
-        md.append("Seconds from the restart of the killed instance (started again at once, same state dir).\n\n");
-        md.append("| variant | membership | standby replicas | instances | customers in state | to RUNNING | to queryable (restarted instance) |"
+        md.append("Seconds from the restart of the killed instance (started again at once, same state dir); sigterm: stopped cleanly\n"
+                + "first; scale-out: nothing stopped, from the start of a second instance (\"restarted\" is the one that joined).\n\n");
+        md.append("| event | variant | membership | standby replicas | instances | customers in state | to RUNNING | to queryable (restarted instance) |"
                 + " to queryable (survivor) | to every partition processing | per partition | changelog records restored |"
                 + " load average at the kill | state after restore |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n");
         for (Restart.Result r : restarts) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %,d | %.1f | %.1f | %s | %.1f | %s | %,d | %s | %s |%n",
-                    r.variant().isEmpty() ? "default" : "`" + r.variant() + "`",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %,d | %.1f | %.1f | %s | %.1f | %s | %,d | %s | %s |%n",
+                    r.kind(), r.variant().isEmpty() ? "default" : "`" + r.variant() + "`",
                     r.staticMembership() ? "static" : "dynamic", r.standbys(), r.instances(),
                     r.customers(), r.toRunningSeconds(), r.queryableSeconds(),
                     Double.isNaN(r.survivorQueryableSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f", r.survivorQueryableSeconds()),

@@ -48,10 +48,17 @@ import org.apache.kafka.common.utils.Utils;
  * environment; the restarted instance logs its changelog restores (Kafka Streams'
  * {@code StoreChangelogReader} at INFO), and the result counts the records restored: with
  * transactional state stores the local state survives the kill and little or nothing is restored,
- * without them exactly-once wipes the task's state and the whole changelog is read again.
+ * without them exactly-once wipes the task's state and the whole changelog is read again. The event
+ * ({@code --restarts}) is {@value #KILL9}, {@value #SIGTERM} (a clean stop, then the same start) or
+ * {@value #SCALE_OUT}: nothing is stopped, a second instance joins the one that holds the state
+ * (its own state dir, port and instance id), measured from its start to both answering queries.
  */
 final class Restart {
 
+    static final String KILL9 = "kill9";
+    static final String SIGTERM = "sigterm";
+    static final String SCALE_OUT = "scale-out";
+    static final List<String> KINDS = List.of(KILL9, SIGTERM, SCALE_OUT);
     private static final int PARTITIONS = 3;
     /** The least time allowed for the fill, the restart and the serving; larger states get more (1 s per 2,000 customers). */
     private static final Duration MIN_TIMEOUT = Duration.ofSeconds(240);
@@ -63,7 +70,7 @@ final class Restart {
      * {@code GET /customers/{id}/stats} with 200 for a customer of every partition;
      * {@code survivorQueryableSeconds} the same on the instance that was not killed (NaN with one instance).
      */
-    record Result(String variant, int standbys, boolean staticMembership, int instances, int customers, double toRunningSeconds,
+    record Result(String kind, String variant, int standbys, boolean staticMembership, int instances, int customers, double toRunningSeconds,
             double toServingSeconds, List<Double> probeSeconds, double queryableSeconds, double survivorQueryableSeconds,
             long restoredRecords, String loadAverage, boolean exact, String detail) {
     }
@@ -74,14 +81,14 @@ final class Restart {
         this.bench = bench;
     }
 
-    /** A restart with {@code customers} in the state; {@code variant} ("" for the baseline) adds {@code variantEnv}. */
-    Result run(int standbys, boolean staticMembership, int customers, String variant, Map<String, String> variantEnv) {
+    /** A restart ({@code kind}) with {@code customers} in the state; {@code variant} ("" for the baseline) adds {@code variantEnv}. */
+    Result run(String kind, int standbys, boolean staticMembership, int customers, String variant, Map<String, String> variantEnv) {
         int instances = standbys == 0 ? 1 : 2;
         Duration timeout = MIN_TIMEOUT.compareTo(Duration.ofSeconds(customers / 2000)) >= 0 ? MIN_TIMEOUT : Duration.ofSeconds(customers / 2000);
-        String appId = bench.newAppId("customer-stats-restart-" + customers + "-sb" + standbys + (variant.isEmpty() ? "" : "-" + variant));
+        String appId = bench.newAppId("customer-stats-" + kind + "-" + customers + "-sb" + standbys + (variant.isEmpty() ? "" : "-" + variant));
         List<String> restoreLogging = List.of("-Dlogback.configurationFile=" + restoreLogging());
         List<Map<String, String>> envs = new ArrayList<>();
-        for (int i = 0; i < instances; i++) {
+        for (int i = 0; i < instances + (kind.equals(SCALE_OUT) ? 1 : 0); i++) {
             Map<String, String> env = bench.serviceEnv(appId, Options.EOS, 0);
             env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
             env.put("NUM_STANDBY_REPLICAS", String.valueOf(standbys));
@@ -125,18 +132,50 @@ final class Restart {
                 Throughput.sleep(Duration.ofSeconds(5));
             }
 
-            int victim = activeStatefulOwner(appId, instances);
             List<Long> probes = probeCustomers(1);
             String load = Report.loadAverage();
-            procs.get(victim).kill9();
-            long restart = System.nanoTime();
-            procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted", envs.get(victim), restoreLogging));
+            int victim; // the instance started at the restart: the one stopped, or the one that joins
+            long restart;
+            if (kind.equals(SCALE_OUT)) {
+                victim = instances;
+                restart = System.nanoTime();
+                procs.add(bench.startService("customer-stats", appId + "-" + victim + "-joined", envs.get(victim), restoreLogging));
+            } else {
+                victim = activeStatefulOwner(appId, instances);
+                if (kind.equals(SIGTERM)) {
+                    long stop = System.nanoTime();
+                    procs.get(victim).stop(Duration.ofSeconds(40));
+                    System.out.printf("  instance %d stopped %.1f s after SIGTERM%n", victim, (System.nanoTime() - stop) / 1e9);
+                } else {
+                    procs.get(victim).kill9();
+                }
+                restart = System.nanoTime();
+                procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted", envs.get(victim), restoreLogging));
+            }
             sendProbes(producer, probes);
-            Proc.Line running = procs.get(victim).awaitRunning(timeout);
+            Proc.Line running = null;
+            int refused = 0;
+            while (running == null) {
+                try {
+                    running = procs.get(victim).awaitRunning(timeout);
+                } catch (IllegalStateException e) {
+                    // exited before RUNNING: the streams protocol (4.4) refuses a static member whose instance id the
+                    // killed member still holds (UnreleasedInstanceIdException) until that member's session times out;
+                    // started again, as a supervisor would
+                    if (procs.get(victim).isAlive() || System.nanoTime() - restart > timeout.toNanos()) {
+                        throw e;
+                    }
+                    procs.get(victim).stop(Duration.ofSeconds(5));
+                    refused++;
+                    Throughput.sleep(Duration.ofSeconds(1));
+                    procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted-" + refused, envs.get(victim),
+                            restoreLogging));
+                }
+            }
             Map<Long, Long> served = null;
             Map<Integer, Long> queryable = new HashMap<>();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            while (served == null || queryable.size() < instances) {
+            while (served == null || queryable.size() < procs.size()) {
                 if (System.nanoTime() - restart > timeout.toNanos()) {
                     throw new IllegalStateException(appId + ": not serving " + timeout + " after the restart; probes "
                             + totals.counts(probes) + ", queryable instances " + queryable.keySet());
@@ -145,7 +184,7 @@ final class Restart {
                 if (served == null && totals.seenAll(probes, 2)) {
                     served = totals.arrivals(probes);
                 }
-                for (int i = 0; i < instances; i++) {
+                for (int i = 0; i < procs.size(); i++) {
                     if (!queryable.containsKey(i) && answersAll(client, Bench.httpPort(envs.get(i)), probes)) {
                         queryable.put(i, System.nanoTime());
                     }
@@ -157,15 +196,16 @@ final class Restart {
             double toServing = probeSeconds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
             Map<Long, Long> counts = totals.counts(probes);
             boolean exact = counts.values().stream().allMatch(c -> c == 2);
-            String detail = "killed instance " + victim + " of " + instances + "; probe counts " + counts;
-            int survivor = instances == 1 ? -1 : 1 - victim;
+            String detail = (kind.equals(SCALE_OUT) ? "instance " + victim + " joined " + instances : kind + " of instance " + victim
+                    + " of " + instances) + (refused > 0 ? "; " + refused + " start(s) refused before (exited)" : "") + "; probe counts " + counts;
+            int survivor = procs.size() == 1 ? -1 : 1 - victim;
             long restored = restoredRecords(procs.get(victim));
-            Result result = new Result(variant, standbys, staticMembership, instances, customers, (running.nanos() - restart) / 1e9,
+            Result result = new Result(kind, variant, standbys, staticMembership, procs.size(), customers, (running.nanos() - restart) / 1e9,
                     toServing, probeSeconds, (queryable.get(victim) - restart) / 1e9,
                     survivor < 0 ? Double.NaN : (queryable.get(survivor) - restart) / 1e9, restored, load, exact, detail);
-            System.out.printf("  customer-stats%s standby %d, %,d customers: restarted instance RUNNING after %.1f s, queryable after %.1f s%s;"
+            System.out.printf("  customer-stats%s %s, standby %d, %,d customers: restarted instance RUNNING after %.1f s, queryable after %.1f s%s;"
                     + " all partitions serving after %.1f s (per partition %s); %,d changelog records restored; load %s; state %s%n",
-                    variant.isEmpty() ? "" : " [" + variant + "]", standbys, customers, result.toRunningSeconds(),
+                    variant.isEmpty() ? "" : " [" + variant + "]", kind, standbys, customers, result.toRunningSeconds(),
                     result.queryableSeconds(), survivor < 0 ? "" : String.format(" (the survivor: %.1f s)", result.survivorQueryableSeconds()),
                     toServing, format(probeSeconds), restored, load, exact ? "exact" : "WRONG: " + counts);
             return result;
