@@ -84,7 +84,10 @@ class SecuredClusterIT {
                 assertThat(service.output()).as(service.module() + " checked its rights at start").contains("rights checked");
             }
 
-            OrderStream stream = new OrderStream(input, Pipeline.PARTITIONS, 17, 100);
+            // no customer updates among the orders: written in one burst, an update and a later order take
+            // different repartition topics to customer-join, which joins as processed so far (its
+            // documented limit), so the order was sometimes joined before the update (1 of 889 in one run)
+            OrderStream stream = new OrderStream(input, Pipeline.PARTITIONS, 17, 100, 0);
             stream.writeCustomersBeforeFirstOrder();
             input.flush();
             pipeline.awaitConsumed(Pipeline.DRAIN_TIMEOUT);
