@@ -37,16 +37,6 @@ public final class Forwarder {
         this.timeout = timeout;
     }
 
-    /** A forwarder over plain HTTP without credentials. */
-    public Forwarder(HostInfo self, Duration connectTimeout, Duration timeout) {
-        this(self, HttpSecurity.NONE, connectTimeout, timeout);
-    }
-
-    /** A forwarder with short timeouts: 1 s to connect, 5 s for the answer. */
-    public Forwarder(HostInfo self) {
-        this(self, Duration.ofSeconds(1), Duration.ofSeconds(5));
-    }
-
     /**
      * The forwarder of a service: from {@code APPLICATION_SERVER}, to the other instances over the
      * service's TLS with its credentials ({@link HttpSecurity}), short timeouts.

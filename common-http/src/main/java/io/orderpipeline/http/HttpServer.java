@@ -175,17 +175,11 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving for {@code app}'s streams app, to be closed before it on shutdown
-     * ({@code app.closeFirst}). If the server cannot start (the port is taken), the streams app is
-     * closed and the exception thrown: a service never runs on without its HTTP API.
-     */
-    public static HttpServer startFor(StreamsApp app, int port, Runnable readiness, Consumer<Javalin> routes) {
-        return startFor(app, port, TOGETHER, HttpSecurity.NONE, readiness, routes);
-    }
-
-    /**
      * The HTTP of a service with queries: {@code routes} on {@code HTTP_PORT}, health and metrics on
-     * {@code MANAGEMENT_PORT} (default: the same port), as {@link #startFor(StreamsApp, int, Runnable, Consumer)}.
+     * {@code MANAGEMENT_PORT} (default: the same port), TLS and credentials as {@link HttpSecurity}
+     * reads them; to be closed before the streams app on shutdown ({@code app.closeFirst}). If the
+     * server cannot start (a port is taken, a setting is wrong), the streams app is closed and the
+     * exception thrown: a service never runs on without its HTTP.
      */
     public static HttpServer startFor(StreamsApp app, ServiceConfig config, Runnable readiness, Consumer<Javalin> routes) {
         return startFor(app, config.httpPort(), config.managementPort() == config.httpPort() ? TOGETHER : config.managementPort(),

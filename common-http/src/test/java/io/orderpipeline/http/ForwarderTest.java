@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ForwarderTest {
 
-    final Forwarder forwarder = new Forwarder(new HostInfo("me", 1234), Duration.ofSeconds(1), Duration.ofSeconds(2));
+    final Forwarder forwarder = new Forwarder(new HostInfo("me", 1234), HttpSecurity.NONE, Duration.ofSeconds(1), Duration.ofSeconds(2));
     Javalin other;
 
     @BeforeEach

@@ -94,7 +94,8 @@ class HttpServerTest {
                 ServiceConfig.APPLICATION_ID, "http-start-test",
                 ServiceConfig.STATE_DIR, stateDir.resolve("start-test").toString())), TestStreams.topology());
         int taken = server.port();
-        assertThatThrownBy(() -> HttpServer.startFor(app, taken, () -> { }, routes -> { }))
+        ServiceConfig http = ServiceConfig.of("http-test", true, Map.of(ServiceConfig.HTTP_PORT, String.valueOf(taken)));
+        assertThatThrownBy(() -> HttpServer.startFor(app, http, () -> { }, routes -> { }))
                 .hasMessageContaining(String.valueOf(taken));
         assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
     }

@@ -44,6 +44,7 @@ class InputsTest {
             TestInputTopic<byte[], byte[]> orders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
             TestOutputTopic<byte[], byte[]> out = TestDriverSupport.rawOutput(driver, "orders-out");
             TestOutputTopic<byte[], byte[]> dead = TestDriverSupport.rawOutput(driver, Topics.deadLetter(SERVICE));
+            long sentBefore = DeadLetters.sent();
 
             orders.pipeInput(utf8("past"), utf8(ORDER), BASE.minus(Duration.ofDays(400)));
             orders.pipeInput(utf8("at-bound"), utf8(ORDER), BASE.plus(Inputs.DEFAULT_MAX_AHEAD));
@@ -59,6 +60,12 @@ class InputsTest {
             assertDeadLetter(dead.readRecord(), "50 min ahead", utf8("fast-clock"), utf8(ORDER), "orders", 3,
                     "Invalid Order: timestamp 2026-11-24T11:05:00Z is 3000000 ms ahead");
             assertThat(dead.isEmpty()).isTrue();
+            // /metrics' dead_letter_records_total: the processing handler counted both
+            assertThat(DeadLetters.sent() - sentBefore).isEqualTo(2);
+
+            orders.pipeInput(utf8("not-json"), utf8("{"), BASE);
+            assertThat(dead.readRecord().key()).isEqualTo(utf8("not-json"));
+            assertThat(DeadLetters.sent() - sentBefore).as("and the deserialization handler").isEqualTo(3);
         }
     }
 

@@ -235,10 +235,8 @@ class ComposeEnvironmentIT {
                     Map<String, String> env = new LinkedHashMap<>(environment(name));
                     env.put(ServiceConfig.BOOTSTRAP_SERVERS, bootstrap);
                     env.put(ServiceConfig.STATE_DIR, tmp.resolve("state").resolve(name).toString());
-                    // the ports as the compose file sets them, moved to free ones: the management port
-                    // (health, metrics) is the query port where the compose file makes it so
-                    boolean shared = env.containsKey(ServiceConfig.HTTP_PORT)
-                            && env.get(ServiceConfig.HTTP_PORT).equals(env.get(ServiceConfig.MANAGEMENT_PORT));
+                    // the ports the compose file sets, moved to free ones: the query port (health and
+                    // metrics there too), or the management port of a service without queries
                     if (env.containsKey(ServiceConfig.HTTP_PORT)) {
                         int port = freePorts[next++];
                         env.put(ServiceConfig.HTTP_PORT, String.valueOf(port));
@@ -246,7 +244,7 @@ class ComposeEnvironmentIT {
                         httpPorts.put(name, port);
                     }
                     if (env.containsKey(ServiceConfig.MANAGEMENT_PORT)) {
-                        int port = shared ? httpPorts.get(name) : KafkaBroker.freePort();
+                        int port = KafkaBroker.freePort();
                         env.put(ServiceConfig.MANAGEMENT_PORT, String.valueOf(port));
                         httpPorts.put(name, port);
                     }
