@@ -69,12 +69,12 @@ class CustomerJoinHttpIT {
         }
         for (int i = 0; i < 2; i++) {
             ports[i] = KafkaBroker.freePort();
-            ServiceConfig config = ServiceConfig.of(CustomerJoinApp.SERVICE, true, Map.of(
+            ServiceConfig config = CustomerJoinApp.config(ServiceConfig.of(CustomerJoinApp.SERVICE, true, Map.of(
                     ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     ServiceConfig.APPLICATION_ID, APPLICATION_ID,
                     ServiceConfig.STATE_DIR, dir.resolve("state-" + i).toString(),
                     ServiceConfig.HTTP_PORT, String.valueOf(ports[i]),
-                    ServiceConfig.APPLICATION_SERVER, "127.0.0.1:" + ports[i]));
+                    ServiceConfig.APPLICATION_SERVER, "127.0.0.1:" + ports[i])));
             apps[i] = StreamsApp.startFromChangelogs(config, CustomerJoinTopology.build());
             servers[i] = CustomerJoinRoutes.start(config, apps[i]);
         }

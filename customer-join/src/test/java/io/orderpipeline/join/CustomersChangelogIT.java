@@ -54,9 +54,9 @@ class CustomersChangelogIT {
         try (KafkaBroker broker = KafkaBroker.startOnFreePort(dir.resolve("broker"));
                 KafkaProducer<String, String> producer = producer(broker)) {
             ContractTopics.create(broker.bootstrapServers(), 3);
-            ServiceConfig config = ServiceConfig.of("customer-join", false, Map.of(
+            ServiceConfig config = CustomerJoinApp.config(ServiceConfig.of("customer-join", false, Map.of(
                     ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
-                    ServiceConfig.STATE_DIR, dir.resolve("state").toString()));
+                    ServiceConfig.STATE_DIR, dir.resolve("state").toString())));
             String changelog = config.applicationId() + "-" + CustomerJoinTopology.CUSTOMERS_STORE + "-changelog";
 
             StreamsApp app = start(config);

@@ -71,10 +71,10 @@ class CustomersPartitioningIT {
                     new NewTopic(Topics.ORDERS.name(), ORDERS_PARTITIONS, (short) 1),
                     new NewTopic(Topics.deadLetter(APPLICATION_ID), 1, (short) 1))).all().get();
             ContractTopics.create(broker.bootstrapServers(), 3); // the others; these two stay as they are
-            ServiceConfig config = ServiceConfig.of("customer-join", false, Map.of(
+            ServiceConfig config = CustomerJoinApp.config(ServiceConfig.of("customer-join", false, Map.of(
                     ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     ServiceConfig.APPLICATION_ID, APPLICATION_ID,
-                    ServiceConfig.STATE_DIR, dir.resolve("state").toString()));
+                    ServiceConfig.STATE_DIR, dir.resolve("state").toString())));
             String changelog = config.applicationId() + "-" + CustomerJoinTopology.CUSTOMERS_STORE + "-changelog";
 
             int elsewhere = 0;
