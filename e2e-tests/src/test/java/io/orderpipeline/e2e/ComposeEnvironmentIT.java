@@ -9,8 +9,6 @@ import io.orderpipeline.common.Json;
 import io.orderpipeline.common.ServiceConfig;
 import io.orderpipeline.common.Topic;
 import io.orderpipeline.common.Topics;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -24,8 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +32,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -47,13 +41,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.internals.AppInfoParser;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,9 +66,6 @@ class ComposeEnvironmentIT {
 
     private static final Path ROOT = ServiceProcess.projectRoot();
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
-    /** What an environment variable's name looks like: upper case words joined by underscores. */
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+");
-    private static final Set<String> HTTP_ONLY = Set.of(ServiceConfig.HTTP_PORT, ServiceConfig.APPLICATION_SERVER, ServiceConfig.QUERY_ISOLATION);
     private static final String STATE_DIR = "/var/lib/order-pipeline/state";
     private static final String KAFKA_TOPICS = "/opt/kafka/bin/kafka-topics.sh";
 
@@ -166,29 +154,17 @@ class ComposeEnvironmentIT {
     }
 
     /**
-     * The variables the code reads are the string constants of its classes that look like
-     * environment variable names (ServiceConfig's, and each app's own, such as ALERT_THRESHOLD).
-     * Each compose entry sets nothing its jar does not read (HTTP_PORT and APPLICATION_SERVER only
-     * for a service with HTTP), except KAFKA_* variables that ServiceConfig turns into a real Kafka
-     * Streams, producer, consumer, admin or topic property. Settings with a default (TLS,
-     * authentication, bounds) may be left out: the README lists them all.
+     * Each compose entry sets nothing its jar does not read ({@link JarEnvironment}: HTTP_PORT and
+     * APPLICATION_SERVER only for a service with HTTP, KAFKA_* variables only as real Kafka
+     * properties). Settings with a default (TLS, authentication, bounds) may be left out: the README
+     * lists them all.
      */
     @Test
     void environmentIsOnlyWhatEachServiceReads() throws IOException {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> entry : appServices().entrySet()) {
-            String name = entry.getKey();
-            JarScan jar = JarScan.of(jar(entry.getValue()));
-            Set<String> read = jar.environmentNames();
-            boolean http = jar.servesHttp();
-            Map<String, String> env = environment(name);
-            for (String variable : env.keySet()) {
-                boolean readByCode = read.contains(variable) && (http || !HTTP_ONLY.contains(variable));
-                if (!readByCode && !isKafkaProperty(entry.getValue(), http, variable)) {
-                    problems.add(name + ": sets " + variable + ", which " + entry.getValue() + " does not read"
-                            + (HTTP_ONLY.contains(variable) ? " (it serves no HTTP)" : ""));
-                }
-            }
+            JarEnvironment.of(entry.getValue()).unread(environment(entry.getKey()).keySet())
+                    .forEach(problem -> problems.add(entry.getKey() + ": " + problem));
         }
         assertThat(problems).isEmpty();
     }
@@ -336,7 +312,7 @@ class ComposeEnvironmentIT {
             createTopics(broker.bootstrapServers(), topicsScriptCreates(tmp).values());
             args.set(bootstrapAt, broker.bootstrapServers());
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", jar("data-generator").toString()));
+                    "-Xmx256m", "-jar", JarEnvironment.jar("data-generator").toString()));
             command.addAll(args);
             Path log = tmp.resolve("data-generator.log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -401,12 +377,6 @@ class ComposeEnvironmentIT {
     private static List<Object> list(Object value) {
         assertThat(value).as("a list").isInstanceOf(List.class);
         return (List<Object>) value;
-    }
-
-    private static Path jar(String module) {
-        Path jar = ROOT.resolve(module).resolve("target").resolve(module + ".jar");
-        assertThat(jar).as("the runnable jar of " + module + " (mvn package)").isRegularFile();
-        return jar;
     }
 
     // ---------------------------------------------------------------- topics service
@@ -481,105 +451,6 @@ class ComposeEnvironmentIT {
             assertThat(policy.value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the compose topics", e.getCause());
-        }
-    }
-
-    // ---------------------------------------------------------------- what the code reads
-
-    /** Whether ServiceConfig turns {@code variable} into a property Kafka knows. */
-    private static boolean isKafkaProperty(String module, boolean http, String variable) {
-        if (!variable.startsWith("KAFKA_")) {
-            return false;
-        }
-        String probe = "probe-" + variable;
-        Properties props = ServiceConfig.of(module, http, Map.of(variable, probe)).streamsProperties();
-        return props.stringPropertyNames().stream().filter(name -> probe.equals(props.getProperty(name)))
-                .anyMatch(ComposeEnvironmentIT::isKnownKafkaProperty);
-    }
-
-    private static boolean isKnownKafkaProperty(String name) {
-        Set<String> known = new HashSet<>(StreamsConfig.configDef().names());
-        known.addAll(ProducerConfig.configNames());
-        known.addAll(ConsumerConfig.configNames());
-        known.addAll(AdminClientConfig.configNames());
-        Set<String> topicConfigs = Arrays.stream(TopicConfig.class.getFields()).filter(f -> f.getName().endsWith("_CONFIG"))
-                .map(f -> {
-                    try {
-                        return (String) f.get(null);
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).collect(Collectors.toSet());
-        for (String prefix : List.of(StreamsConfig.PRODUCER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX,
-                StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX)) {
-            if (name.startsWith(prefix)) {
-                return known.contains(name.substring(prefix.length()));
-            }
-        }
-        if (name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
-            return topicConfigs.contains(name.substring(StreamsConfig.TOPIC_PREFIX.length()));
-        }
-        return known.contains(name);
-    }
-
-    /**
-     * What the constant pools of a service jar's classes hold: the string constants of every
-     * io.orderpipeline class (the app's own, common-model's, common-http's), and the names the
-     * app's own package (that of its Main-Class) refers to.
-     */
-    private record JarScan(Set<String> strings, Set<String> appNames) {
-
-        static JarScan of(Path jar) throws IOException {
-            Set<String> strings = new TreeSet<>();
-            Set<String> appNames = new HashSet<>();
-            try (JarFile file = new JarFile(jar.toFile())) {
-                String mainClass = file.getManifest().getMainAttributes().getValue("Main-Class");
-                String appPackage = mainClass.substring(0, mainClass.lastIndexOf('.') + 1).replace('.', '/');
-                for (JarEntry entry : java.util.Collections.list(file.entries())) {
-                    if (entry.getName().startsWith("io/orderpipeline/") && entry.getName().endsWith(".class")) {
-                        Set<String> names = entry.getName().startsWith(appPackage) ? appNames : new HashSet<>();
-                        readConstantPool(file.getInputStream(entry).readAllBytes(), strings, names);
-                    }
-                }
-            }
-            return new JarScan(strings, appNames);
-        }
-
-        Set<String> environmentNames() {
-            return strings.stream().filter(s -> ENV_NAME.matcher(s).matches()).collect(Collectors.toCollection(TreeSet::new));
-        }
-
-        /** An app with HTTP gets its configuration from {@code ServiceConfig.fromEnvWithHttp}. */
-        boolean servesHttp() {
-            return appNames.contains("fromEnvWithHttp");
-        }
-
-        /** JVM spec 4.4: CONSTANT_String entries go to {@code strings}, every Utf8 entry to {@code names}. */
-        private static void readConstantPool(byte[] classFile, Set<String> strings, Set<String> names) throws IOException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
-            in.readInt(); // magic
-            in.readUnsignedShort(); // minor
-            in.readUnsignedShort(); // major
-            int count = in.readUnsignedShort();
-            String[] utf8 = new String[count];
-            List<Integer> stringRefs = new ArrayList<>();
-            for (int i = 1; i < count; i++) {
-                int tag = in.readUnsignedByte();
-                switch (tag) {
-                    case 1 -> utf8[i] = in.readUTF();
-                    case 8 -> stringRefs.add(in.readUnsignedShort());
-                    case 7, 16, 19, 20 -> in.readUnsignedShort();
-                    case 15 -> in.skipBytes(3);
-                    case 3, 4, 9, 10, 11, 12, 17, 18 -> in.readInt();
-                    case 5, 6 -> {
-                        in.readLong();
-                        i++;
-                    }
-                    default -> throw new IOException("unknown constant pool tag " + tag);
-                }
-            }
-            stringRefs.forEach(ref -> strings.add(utf8[ref]));
-            Arrays.stream(utf8).filter(s -> s != null).forEach(names::add);
         }
     }
 
