@@ -13,6 +13,7 @@ WORKDIR /build
 # A module added to the parent pom needs its line here (ComposeEnvironmentIT checks it).
 COPY pom.xml ./
 COPY common-model/pom.xml common-model/
+COPY service-runtime/pom.xml service-runtime/
 COPY common-http/pom.xml common-http/
 COPY kafka-broker/pom.xml kafka-broker/
 COPY order-filter/pom.xml order-filter/

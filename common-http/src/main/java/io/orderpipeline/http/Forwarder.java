@@ -1,6 +1,6 @@
 package io.orderpipeline.http;
 
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package io.orderpipeline.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;

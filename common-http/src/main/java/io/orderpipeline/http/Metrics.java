@@ -2,7 +2,7 @@ package io.orderpipeline.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.orderpipeline.common.DeadLetters;
+import io.orderpipeline.runtime.DeadLetters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.common.Json;
-import io.orderpipeline.common.ServiceConfig;
-import io.orderpipeline.common.StreamsApp;
+import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.runtime.StreamsApp;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.Socket;

@@ -2,7 +2,7 @@ package io.orderpipeline.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

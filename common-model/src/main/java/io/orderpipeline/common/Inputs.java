@@ -25,7 +25,7 @@ public final class Inputs {
     public static final String MAX_AHEAD_SECONDS = "MAX_TIMESTAMP_AHEAD_SECONDS";
     public static final Duration DEFAULT_MAX_AHEAD = Duration.ofMinutes(5);
     /**
-     * The streams property {@link ServiceConfig} sets from {@value #MAX_AHEAD_SECONDS}, in
+     * The streams property the service runtime sets from {@value #MAX_AHEAD_SECONDS}, in
      * milliseconds; the check reads it from the app's configuration (absent: the default).
      */
     public static final String MAX_AHEAD_PROPERTY = "orderpipeline.max.timestamp.ahead.ms";

@@ -9,29 +9,26 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 
-/** Builds a {@link TopologyTestDriver} with a service's real configuration, and raw-bytes topics for bad input. */
+/**
+ * Helpers for tests on a {@link TopologyTestDriver}: a fixed base instant, typed and raw-bytes topics,
+ * strict JSON, dead-letter checks. The driver itself, with a service's real configuration:
+ * service-runtime's {@code TestDrivers}.
+ */
 public final class TestDriverSupport {
 
     /** A fixed instant for tests: 2026-11-24T10:15:00Z. */
@@ -79,34 +76,6 @@ public final class TestDriverSupport {
             return e.getMessage();
         }
         throw new AssertionError(topic + " accepts a value meant to be bad: " + (value == null ? null : new String(value, StandardCharsets.UTF_8)));
-    }
-
-    /** A driver running {@code topology} with the service's production properties (DLQ, handlers, guarantee). */
-    public static TopologyTestDriver driver(String service, Topology topology) {
-        return driver(service, topology, Map.of());
-    }
-
-    /** As {@link #driver(String, Topology)}, with some Kafka Streams properties changed. */
-    public static TopologyTestDriver driver(String service, Topology topology, Map<String, String> overrides) {
-        Properties props = ServiceConfig.of(service, false, Map.of()).streamsProperties();
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
-        // The test driver's mock producer does not surface dead-letter records under exactly-once
-        // (the records sent while deserializing); the end-to-end tests check them on a real broker.
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(service));
-        props.putAll(overrides);
-        return new TopologyTestDriver(topology, props, BASE);
-    }
-
-    /** A state folder of the driver's own; the driver empties it on close, the JVM removes it at exit. */
-    private static String stateDir(String service) {
-        try {
-            File dir = Files.createTempDirectory("ttd-" + service).toFile();
-            dir.deleteOnExit();
-            return dir.getPath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public static <K, V> TestInputTopic<K, V> input(TopologyTestDriver driver, Topic<K, V> topic) {

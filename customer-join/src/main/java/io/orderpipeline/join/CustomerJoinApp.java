@@ -1,7 +1,7 @@
 package io.orderpipeline.join;
 
-import io.orderpipeline.common.ServiceConfig;
-import io.orderpipeline.common.StreamsApp;
+import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.runtime.StreamsApp;
 import org.apache.kafka.streams.StreamsConfig;
 
 public final class CustomerJoinApp {

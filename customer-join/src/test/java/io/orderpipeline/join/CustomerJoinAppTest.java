@@ -2,7 +2,7 @@ package io.orderpipeline.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;

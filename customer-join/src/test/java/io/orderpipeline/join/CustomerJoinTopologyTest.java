@@ -21,6 +21,7 @@ import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.runtime.TestDrivers;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.common.ValidOrders;
 import java.math.BigDecimal;
@@ -68,7 +69,7 @@ class CustomerJoinTopologyTest {
 
     @BeforeEach
     void setUp() {
-        driver = TestDriverSupport.driver(SERVICE, CustomerJoinTopology.build(), DAYS_AHEAD);
+        driver = TestDrivers.driver(SERVICE, CustomerJoinTopology.build(), DAYS_AHEAD);
         orders = TestDriverSupport.input(driver, Topics.ORDERS);
         rawOrders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
         customers = TestDriverSupport.input(driver, Topics.CUSTOMERS);
@@ -409,7 +410,7 @@ class CustomerJoinTopologyTest {
 
     /** Pipes one mixed input into a fresh driver; returns its outputs and dead letters as key|timestamp|value strings. */
     private static List<List<String>> runScript() {
-        try (TopologyTestDriver fresh = TestDriverSupport.driver(SERVICE, CustomerJoinTopology.build())) {
+        try (TopologyTestDriver fresh = TestDrivers.driver(SERVICE, CustomerJoinTopology.build())) {
             TestInputTopic<byte[], byte[]> in = TestDriverSupport.rawInput(fresh, Topics.ORDERS.name());
             TestInputTopic<byte[], byte[]> cust = TestDriverSupport.rawInput(fresh, Topics.CUSTOMERS.name());
             String ada = "{\"customer_id\": 42, \"name\": \"Ada Lovelace\", \"segment\": \"enterprise\", \"country\": \"GB\"}";
@@ -498,7 +499,7 @@ class CustomerJoinTopologyTest {
 
     @Test
     void aCustomerTooFarAheadOfTheClockIsDeadLetteredAndLeavesTheTableAlone() {
-        try (TopologyTestDriver strict = TestDriverSupport.driver(SERVICE, CustomerJoinTopology.build())) {
+        try (TopologyTestDriver strict = TestDrivers.driver(SERVICE, CustomerJoinTopology.build())) {
             TestInputTopic<byte[], byte[]> in = TestDriverSupport.rawInput(strict, Topics.CUSTOMERS.name());
             TestOutputTopic<byte[], byte[]> dead = TestDriverSupport.rawOutput(strict, Topics.deadLetter(SERVICE));
             byte[] ada = utf8("{\"customer_id\": 42, \"name\": \"Ada Lovelace\"}");

@@ -4,7 +4,7 @@ import static io.orderpipeline.common.TestDriverSupport.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.common.Customer;
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.common.Topics;
 import java.io.File;
 import java.time.Duration;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reproduces the Kafka Streams bug that {@link io.orderpipeline.common.StreamsApp#startFromChangelogs}
+ * Reproduces the Kafka Streams bug that {@link io.orderpipeline.runtime.StreamsApp#startFromChangelogs}
  * works around, on customer-join's own store ({@link CustomerJoinTopology#customersStore()}, the
  * topology's serdes, the service's configuration). It asserts today's <b>wrong</b> behaviour, so it
  * fails once Kafka Streams is fixed: then assert the same history after the reopen as before it, name

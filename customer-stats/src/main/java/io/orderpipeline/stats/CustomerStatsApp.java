@@ -1,7 +1,7 @@
 package io.orderpipeline.stats;
 
-import io.orderpipeline.common.ServiceConfig;
-import io.orderpipeline.common.StreamsApp;
+import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.runtime.StreamsApp;
 import java.math.BigDecimal;
 import org.apache.kafka.streams.Topology;
 

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orderpipeline.common.CustomerAlert;
 import io.orderpipeline.common.Order;
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.runtime.TestDrivers;
 import io.orderpipeline.common.Topics;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -45,7 +46,7 @@ class CustomerStatsAppTest {
     @Test
     void theTopologyAlertsAtTheThresholdFromTheEnvironment() {
         ServiceConfig config = ServiceConfig.of("customer-stats", true, Map.of("ALERT_THRESHOLD", "5"));
-        try (TopologyTestDriver driver = TestDriverSupport.driver("customer-stats", CustomerStatsApp.topology(config))) {
+        try (TopologyTestDriver driver = TestDrivers.driver("customer-stats", CustomerStatsApp.topology(config))) {
             TestDriverSupport.input(driver, Topics.ORDERS).pipeInput("1", new Order(1, 42, new BigDecimal("5.01"), "pen", null));
             assertThat(TestDriverSupport.output(driver, Topics.CUSTOMER_ALERTS).readValue())
                     .isEqualTo(new CustomerAlert(42, 1, new BigDecimal("5.01"), new BigDecimal("5")));

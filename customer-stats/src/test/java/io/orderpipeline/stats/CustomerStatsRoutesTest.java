@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.common.Json;
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StoreUnavailableException;

@@ -12,6 +12,7 @@ import io.orderpipeline.common.CustomerAlert;
 import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.runtime.TestDrivers;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.common.ValidOrders;
 import java.math.BigDecimal;
@@ -52,7 +53,7 @@ class CustomerStatsTopologyTest {
     }
 
     private void start(BigDecimal threshold) {
-        driver = TestDriverSupport.driver("customer-stats", CustomerStatsTopology.build(threshold));
+        driver = TestDrivers.driver("customer-stats", CustomerStatsTopology.build(threshold));
         orders = TestDriverSupport.input(driver, Topics.ORDERS);
         rawOrders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
         stats = TestDriverSupport.output(driver, Topics.CUSTOMER_STATS);

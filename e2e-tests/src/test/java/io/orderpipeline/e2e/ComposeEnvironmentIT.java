@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Json;
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.common.Topic;
 import io.orderpipeline.common.Topics;
 import java.io.IOException;

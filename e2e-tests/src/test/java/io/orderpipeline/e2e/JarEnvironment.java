@@ -2,7 +2,7 @@ package io.orderpipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

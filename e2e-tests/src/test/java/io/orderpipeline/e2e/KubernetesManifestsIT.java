@@ -30,7 +30,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.enricher.OrderEnricherTopology;
 import io.orderpipeline.filter.OrderFilterTopology;

@@ -15,6 +15,7 @@ import io.orderpipeline.common.EnrichedOrder;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.runtime.TestDrivers;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.common.ValidOrders;
 import java.math.BigDecimal;
@@ -38,7 +39,7 @@ class OrderEnricherTopologyTest {
 
     @BeforeEach
     void setUp() {
-        driver = TestDriverSupport.driver("order-enricher", OrderEnricherTopology.build());
+        driver = TestDrivers.driver("order-enricher", OrderEnricherTopology.build());
         orders = TestDriverSupport.input(driver, Topics.ORDERS);
         rawOrders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
         enriched = TestDriverSupport.output(driver, Topics.ENRICHED_ORDERS);

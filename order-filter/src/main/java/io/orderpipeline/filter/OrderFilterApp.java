@@ -1,7 +1,7 @@
 package io.orderpipeline.filter;
 
-import io.orderpipeline.common.ServiceConfig;
-import io.orderpipeline.common.StreamsApp;
+import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.runtime.StreamsApp;
 import io.orderpipeline.http.HttpServer;
 
 public final class OrderFilterApp {

@@ -10,6 +10,7 @@ import io.orderpipeline.common.BadOrders;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.Parsed;
 import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.runtime.TestDrivers;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.common.ValidOrders;
 import java.math.BigDecimal;
@@ -33,7 +34,7 @@ class OrderFilterTopologyTest {
 
     @BeforeEach
     void setUp() {
-        driver = TestDriverSupport.driver("order-filter", OrderFilterTopology.build());
+        driver = TestDrivers.driver("order-filter", OrderFilterTopology.build());
         orders = TestDriverSupport.input(driver, Topics.ORDERS);
         rawOrders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
         highValue = TestDriverSupport.output(driver, Topics.HIGH_VALUE_ORDERS);

@@ -3,7 +3,7 @@ package io.orderpipeline.revenue;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.http.HttpSecurity;
 import io.orderpipeline.http.Reply;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.orderpipeline.revenue;
 
-import io.orderpipeline.common.ServiceConfig;
-import io.orderpipeline.common.StreamsApp;
+import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.runtime.StreamsApp;
 import java.time.Duration;
 import io.orderpipeline.common.Topics;
 import java.util.List;

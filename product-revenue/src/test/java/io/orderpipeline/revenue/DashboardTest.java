@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Json;
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.http.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -3,7 +3,7 @@ package io.orderpipeline.revenue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.orderpipeline.common.ServiceConfig;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;

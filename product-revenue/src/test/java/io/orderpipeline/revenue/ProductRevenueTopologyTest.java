@@ -14,6 +14,7 @@ import io.orderpipeline.common.Order;
 import io.orderpipeline.common.ProductRevenue;
 import io.orderpipeline.common.RevenueTotals;
 import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.runtime.TestDrivers;
 import io.orderpipeline.common.Topics;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -80,7 +81,7 @@ class ProductRevenueTopologyTest {
     private void start(Duration grace, Map<String, String> overrides) {
         Map<String, String> properties = new HashMap<>(DAY_AHEAD);
         properties.putAll(overrides);
-        driver = TestDriverSupport.driver(SERVICE, ProductRevenueTopology.build(grace), properties);
+        driver = TestDrivers.driver(SERVICE, ProductRevenueTopology.build(grace), properties);
         orders = TestDriverSupport.input(driver, Topics.ORDERS);
         rawOrders = TestDriverSupport.rawInput(driver, Topics.ORDERS.name());
         hourly = TestDriverSupport.output(driver, Topics.PRODUCT_REVENUE_HOURLY);

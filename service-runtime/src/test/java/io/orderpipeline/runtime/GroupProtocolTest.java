@@ -1,4 +1,4 @@
-package io.orderpipeline.common;
+package io.orderpipeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package io.orderpipeline.common;
+package io.orderpipeline.runtime;
 
+import io.orderpipeline.common.Inputs;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;

@@ -1,5 +1,7 @@
-package io.orderpipeline.common;
+package io.orderpipeline.runtime;
 
+import io.orderpipeline.common.Inputs;
+import io.orderpipeline.common.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;

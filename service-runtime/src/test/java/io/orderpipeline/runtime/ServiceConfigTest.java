@@ -1,8 +1,9 @@
-package io.orderpipeline.common;
+package io.orderpipeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.orderpipeline.common.Inputs;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -1,4 +1,4 @@
-package io.orderpipeline.common;
+package io.orderpipeline.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
