@@ -3,6 +3,7 @@ package io.orderpipeline.http;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
@@ -22,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A request forwarded by another instance is answered here (active copy first, then standby) and never
  * forwarded again. Every answer made here says who made it in {@value #SERVED_BY}.
+ *
+ * <p>The key's partition is checked against the store's true partition count ({@link StorePartitions}).
+ * Kafka Streams 4.4.0 computes it from the partitions assigned at the moment: under the streams group
+ * protocol, while a rebalance moves partitions, those revoked from one member and not yet given to the
+ * next are missing, so with 3 partitions and only partition 0 assigned every key "is" in partition 0,
+ * and the member holding partition 0 answered 404 for customers it never had (e2e StreamsProtocolIT,
+ * for about one heartbeat interval). Such an answer is a 503 here: the rebalance is under way.
  */
 public final class KeyRouter {
 
@@ -40,11 +48,13 @@ public final class KeyRouter {
     private final KafkaStreams streams;
     private final Forwarder forwarder;
     private final HostInfo self;
+    private final StorePartitions partitions;
 
-    public KeyRouter(KafkaStreams streams, Forwarder forwarder) {
+    public KeyRouter(KafkaStreams streams, Forwarder forwarder, StorePartitions partitions) {
         this.streams = streams;
         this.forwarder = forwarder;
         this.self = forwarder.self();
+        this.partitions = partitions;
     }
 
     /**
@@ -96,7 +106,18 @@ public final class KeyRouter {
         if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
             throw new StoreUnavailableException("which instance holds the key is not known yet (" + state + ")");
         }
+        int count = partitions.of(store);
+        int partition = partitionOf(keySerializer.serialize(null, key), count);
+        if (metadata.partition() != partition) {
+            throw new StoreUnavailableException("the key is in partition " + partition + " of " + store + "'s " + count
+                    + ", Kafka Streams' metadata says " + metadata.partition() + ": a rebalance is under way");
+        }
         return metadata;
+    }
+
+    /** The partition the default partitioner (Kafka Streams' for these stores) gives a key: murmur2 of its bytes. */
+    static int partitionOf(byte[] key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     private Reply local(LocalQuery local, int partition, boolean active) {

@@ -10,6 +10,7 @@ import io.orderpipeline.common.Topics;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.KeyRouter;
 import io.orderpipeline.http.Reply;
+import io.orderpipeline.http.StorePartitions;
 import io.orderpipeline.http.StoreQueries;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,10 +60,10 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
     private final StoreQueries streamTime;
     private final KeyRouter router;
 
-    CustomerJoinQueryService(StoreQueries customers, StoreQueries streamTime, Forwarder forwarder) {
+    CustomerJoinQueryService(StoreQueries customers, StoreQueries streamTime, Forwarder forwarder, StorePartitions partitions) {
         this.customers = customers;
         this.streamTime = streamTime;
-        this.router = new KeyRouter(customers.streams(), forwarder);
+        this.router = new KeyRouter(customers.streams(), forwarder, partitions);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.KeyRouter;
 import io.orderpipeline.http.Reply;
+import io.orderpipeline.http.StorePartitions;
 import io.orderpipeline.http.StoreQueries;
 import io.orderpipeline.http.StoreUnavailableException;
 import io.orderpipeline.stats.CustomerStatsTopology.LatestAlert;
@@ -51,11 +52,11 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
     private final KeyRouter router;
     private final Forwarder forwarder;
 
-    CustomerStatsQueryService(StoreQueries store, StoreQueries alertsStore, Forwarder forwarder) {
+    CustomerStatsQueryService(StoreQueries store, StoreQueries alertsStore, Forwarder forwarder, StorePartitions partitions) {
         this.store = store;
         this.alertsStore = alertsStore;
         this.forwarder = forwarder;
-        this.router = new KeyRouter(store.streams(), forwarder);
+        this.router = new KeyRouter(store.streams(), forwarder, partitions);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.orderpipeline.common.RevenueTotals;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.KeyRouter;
 import io.orderpipeline.http.Reply;
+import io.orderpipeline.http.StorePartitions;
 import io.orderpipeline.http.StoreQueries;
 import io.orderpipeline.http.StoreUnavailableException;
 import java.math.BigDecimal;
@@ -66,10 +67,10 @@ final class RevenueQueryService implements RevenueRoutes.Queries {
     private final KeyRouter router;
     private final Forwarder forwarder;
 
-    RevenueQueryService(StoreQueries store, Forwarder forwarder) {
+    RevenueQueryService(StoreQueries store, Forwarder forwarder, StorePartitions partitions) {
         this.store = store;
         this.forwarder = forwarder;
-        this.router = new KeyRouter(store.streams(), forwarder);
+        this.router = new KeyRouter(store.streams(), forwarder, partitions);
     }
 
     /** The start of the hourly window holding {@code at} (windows are aligned to the epoch, so to the UTC hour). */
