@@ -32,7 +32,7 @@ final class AclScript {
      * @param env the script's variables: {@code <SERVICE>_USER}, {@code <SERVICE>_APPLICATION_ID}
      */
     static List<List<String>> commands(String bootstrap, Path commandConfig, Map<String, String> env, String... services) {
-        List<String> command = new ArrayList<>(List.of("bash", ServiceProcess.projectRoot().resolve("deploy/acls.sh").toString(),
+        List<String> command = new ArrayList<>(List.of("bash", Pipeline.projectRoot().resolve("deploy/acls.sh").toString(),
                 "--bootstrap-server", bootstrap, "--command-config", commandConfig.toString(), "--dry-run"));
         command.addAll(List.of(services));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);

@@ -2,6 +2,7 @@ package io.orderpipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderpipeline.launch.ServiceProcess;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +77,7 @@ class BacklogIT {
             }
             long started = System.nanoTime();
             processes.forEach(ServiceProcess::start);
-            processes.forEach(p -> p.waitForRunning(Pipeline.START_TIMEOUT));
+            processes.forEach(p -> p.awaitRunning(Pipeline.START_TIMEOUT));
             pipeline.awaitConsumed(Pipeline.DRAIN_TIMEOUT, List.of(SERVICE));
             double catchUp = seconds(started);
             assertThat(processes).as("every instance still running").allSatisfy(p -> assertThat(p.isAlive()).as(p.toString()).isTrue());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.broker.KafkaCluster;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.launch.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class ClusterFaultsIT {
 
     @Test
     void outputsStayExactWhileTheLeaderOfOrdersAndThenAnotherBrokerAreKilled() throws Exception {
-        Path root = ServiceProcess.projectRoot().resolve("e2e-tests/target/e2e");
+        Path root = Pipeline.projectRoot().resolve("e2e-tests/target/e2e");
         Files.createDirectories(root);
         Path dir = Files.createTempDirectory(root, "ClusterFaultsIT-nodes-");
         try (KafkaCluster cluster = KafkaCluster.start(dir, NODES)) {
@@ -64,7 +65,7 @@ class ClusterFaultsIT {
                     // during a failover. docs/security.md, "Replication".
                     "KAFKA_PRODUCER_TRANSACTION_TIMEOUT_MS", "60000");
             ExternalCluster target = new ExternalCluster(cluster.bootstrapServers(), Map.of(), (short) NODES);
-            try (Pipeline pipeline = new Pipeline("ClusterFaultsIT", env, ServiceProcess.DEFAULT_JVM_OPTIONS, target);
+            try (Pipeline pipeline = new Pipeline("ClusterFaultsIT", env, Pipeline.JVM_OPTIONS, target);
                     InputWriter input = new InputWriter(pipeline.bootstrapServers())) {
                 pipeline.startAll();
                 event("all services RUNNING");
@@ -112,7 +113,7 @@ class ClusterFaultsIT {
                 assertReplicated(admin, internalTopic(admin, pipeline.applicationId("customer-stats"), "-changelog"));
                 assertReplicated(admin, internalTopic(admin, pipeline.applicationId("product-revenue"), "-repartition"));
                 for (ServiceProcess service : pipeline.services()) {
-                    assertThat(service.isAlive()).as(service.module() + " still runs (never exited by itself)").isTrue();
+                    assertThat(service.isAlive()).as(service.name() + " still runs (never exited by itself)").isTrue();
                 }
                 Expected expected = Expected.from(input.written(Expected.ORDERS), input.written(Expected.CUSTOMERS), PipelineIT.RULES);
                 System.out.println("Coverage: " + expected.coverage());
@@ -140,7 +141,7 @@ class ClusterFaultsIT {
         Admin admin = pipeline.reader().admin();
         Map<String, Long> committedBefore = new java.util.HashMap<>();
         for (ServiceProcess service : pipeline.services()) {
-            committedBefore.put(service.module(), committedOnOrders(admin, pipeline.applicationId(service.module())));
+            committedBefore.put(service.name(), committedOnOrders(admin, pipeline.applicationId(service.name())));
         }
         cluster.kill(node);
         event("kill -9 node " + node + " (" + which + ")");
@@ -152,10 +153,10 @@ class ClusterFaultsIT {
         event("every partition has its " + NODES + " replicas in sync again");
         for (ServiceProcess service : pipeline.services()) {
             awaitRunning(service);
-            long before = committedBefore.get(service.module());
+            long before = committedBefore.get(service.name());
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (committedOnOrders(admin, pipeline.applicationId(service.module())) <= before) {
-                assertThat(System.nanoTime()).as(service.module() + " commits input again after node " + node + " was killed")
+            while (committedOnOrders(admin, pipeline.applicationId(service.name())) <= before) {
+                assertThat(System.nanoTime()).as(service.name() + " commits input again after node " + node + " was killed")
                         .isLessThan(deadline);
                 ServiceProcess.sleep(500);
             }
@@ -167,18 +168,18 @@ class ClusterFaultsIT {
     private static void awaitRunning(ServiceProcess service) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
-            assertThat(service.isAlive()).as(service.module() + " is alive; log tail:\n" + ServiceProcess.tail(service.output(), 30))
+            assertThat(service.isAlive()).as(service.name() + " is alive; log tail:\n" + ServiceProcess.tail(service.output(), 30))
                     .isTrue();
             String last = null;
             for (String line : service.output().split("\n")) {
-                if (line.contains(service.module() + " state ")) {
+                if (line.contains(service.name() + " state ")) {
                     last = line;
                 }
             }
             if (last != null && last.endsWith("-> RUNNING")) {
                 return;
             }
-            assertThat(System.nanoTime()).as(service.module() + " RUNNING again; last state line: " + last).isLessThan(deadline);
+            assertThat(System.nanoTime()).as(service.name() + " RUNNING again; last state line: " + last).isLessThan(deadline);
             ServiceProcess.sleep(500);
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.common.Json;
+import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -112,7 +113,7 @@ class CommittedReadIT {
             ServiceProcess stats = pipeline.service("customer-stats");
             int port = Integer.parseInt(stats.env().get("HTTP_PORT"));
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            stats.start().waitForRunning(Pipeline.START_TIMEOUT);
+            stats.start().awaitRunning(Pipeline.START_TIMEOUT);
             awaitReady(client, port, stats);
 
             AtomicBoolean running = new AtomicBoolean(true);

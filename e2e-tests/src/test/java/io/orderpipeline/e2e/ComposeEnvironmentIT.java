@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Json;
-import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.common.Service;
 import io.orderpipeline.common.Topic;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.launch.ClusterReader;
+import io.orderpipeline.launch.ServiceProcess;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -64,7 +67,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 class ComposeEnvironmentIT {
 
-    private static final Path ROOT = ServiceProcess.projectRoot();
+    private static final Path ROOT = Pipeline.projectRoot();
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
     private static final String STATE_DIR = "/var/lib/order-pipeline/state";
     private static final String KAFKA_TOPICS = "/opt/kafka/bin/kafka-topics.sh";
@@ -103,6 +106,8 @@ class ComposeEnvironmentIT {
             for (Object volume : list(service.getOrDefault("volumes", List.of()))) {
                 assertThat(volume.toString()).as(name + " volume").endsWith(":" + STATE_DIR);
             }
+            assertThat(env.containsKey(ServiceConfig.HTTP_PORT)).as(name + " has an HTTP_PORT exactly when " + module
+                    + " serves queries (Topics.PIPELINE)").isEqualTo(Topics.service(module).http());
             if (env.containsKey(ServiceConfig.HTTP_PORT)) {
                 String port = env.get(ServiceConfig.HTTP_PORT);
                 assertThat(env.get(ServiceConfig.APPLICATION_SERVER)).as(name + " APPLICATION_SERVER: its own name and port")
@@ -121,6 +126,14 @@ class ComposeEnvironmentIT {
         for (String name : productRevenue) {
             assertThat(environment(name)).as(name).containsEntry(ServiceConfig.NUM_STANDBY_REPLICAS, "1");
         }
+    }
+
+    /** The image runs the services with the JVM flags every launcher gives them (Service.JVM_OPTIONS). */
+    @Test
+    void imageRunsTheServicesWithTheirJvmFlags() throws IOException {
+        Matcher m = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(Files.readString(ROOT.resolve("Dockerfile")));
+        assertThat(m.find()).as("JAVA_TOOL_OPTIONS in the Dockerfile").isTrue();
+        assertThat(List.of(m.group(1).split(" +"))).as("the Dockerfile's JAVA_TOOL_OPTIONS").containsAll(Service.JVM_OPTIONS);
     }
 
     @Test
@@ -224,10 +237,10 @@ class ComposeEnvironmentIT {
                         env.put(ServiceConfig.MANAGEMENT_PORT, String.valueOf(port));
                         httpPorts.put(name, port);
                     }
-                    processes.put(name, new ServiceProcess(ROOT, entry.getValue(), env, tmp.resolve("logs").resolve(name + ".log")).start());
+                    processes.put(name, Pipeline.process(entry.getValue(), env, tmp.resolve("logs").resolve(name + ".log"), Pipeline.JVM_OPTIONS).start());
                 }
                 for (ServiceProcess process : processes.values()) {
-                    process.waitForRunning(TIMEOUT);
+                    process.awaitRunning(TIMEOUT);
                 }
                 // the services that keep their state on a named volume in compose write their stores under STATE_DIR
                 services.keySet().stream().filter(name -> service(name).containsKey("volumes")).forEach(name ->
@@ -264,7 +277,7 @@ class ComposeEnvironmentIT {
                 "customer-join", Map.entry(Topics.CUSTOMER_ENRICHED_ORDERS, "4242"));
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(Set.copyOf(services.values()));
 
-        try (InputWriter in = new InputWriter(bootstrap); OutputReader out = new OutputReader(bootstrap)) {
+        try (InputWriter in = new InputWriter(bootstrap); ClusterReader out = new ClusterReader(bootstrap)) {
             in.send(Topics.CUSTOMERS.name(), null, past.minusSeconds(60).toEpochMilli(), "4242",
                     "{\"customer_id\": 4242, \"name\": \"Compose Check\", \"segment\": \"smb\", \"country\": \"GB\"}");
             in.flush();
@@ -311,19 +324,13 @@ class ComposeEnvironmentIT {
         try (KafkaBroker broker = KafkaBroker.startOnFreePort(tmp.resolve("broker"))) {
             createTopics(broker.bootstrapServers(), topicsScriptCreates(tmp).values());
             args.set(bootstrapAt, broker.bootstrapServers());
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", JarEnvironment.jar("data-generator").toString()));
-            command.addAll(args);
             Path log = tmp.resolve("data-generator.log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try (OutputReader out = new OutputReader(broker.bootstrapServers())) {
+            try (ServiceProcess process = ServiceProcess.ofJar("data-generator", JarEnvironment.jar("data-generator"),
+                    List.of("-Xmx256m"), args, Map.of(), log).start();
+                    ClusterReader out = new ClusterReader(broker.bootstrapServers())) {
                 waitFor(() -> total(out, Topics.CUSTOMERS.name()) >= customers && total(out, Topics.ORDERS.name()) > 0,
-                        () -> process.isAlive(), "data-generator " + args + " writing customers and orders", log);
-            } finally {
-                process.destroy();
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
+                        process::isAlive, "data-generator " + args + " writing customers and orders", log);
+                process.stop(Pipeline.STOP_TIMEOUT);
             }
         }
     }
@@ -469,7 +476,7 @@ class ComposeEnvironmentIT {
         return records.stream().map(ComposeEnvironmentIT::key).toList();
     }
 
-    private static long total(OutputReader out, String topic) {
+    private static long total(ClusterReader out, String topic) {
         return out.committedEndOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
     }
 

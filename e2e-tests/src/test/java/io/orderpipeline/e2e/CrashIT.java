@@ -2,6 +2,7 @@ package io.orderpipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderpipeline.launch.ServiceProcess;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class CrashIT {
             ServiceProcess enricherB = pipeline.extraInstance("order-enricher", "order-enricher-b");
             ServiceProcess stats = pipeline.replaceEnv("customer-stats", "KAFKA_CLIENT_ID", STATS_CLIENT_ID);
             pipeline.startAll();
-            enricherB.start().waitForRunning(Pipeline.START_TIMEOUT);
+            enricherB.start().awaitRunning(Pipeline.START_TIMEOUT);
             start = System.nanoTime();
             event("seed " + SEED + "; all services RUNNING, order-enricher with two instances");
 
@@ -160,10 +161,10 @@ class CrashIT {
             }
             // started again committing often, so that the end of the input can be awaited
             for (ServiceProcess service : pipeline.services()) {
-                pipeline.replaceEnv(service.module(), "KAFKA_COMMIT_INTERVAL_MS", "100");
+                pipeline.replaceEnv(service.name(), "KAFKA_COMMIT_INTERVAL_MS", "100");
             }
             pipeline.services().forEach(ServiceProcess::start);
-            pipeline.services().forEach(s -> s.waitForRunning(Pipeline.START_TIMEOUT));
+            pipeline.services().forEach(s -> s.awaitRunning(Pipeline.START_TIMEOUT));
             stream.write(100);
             input.flush();
             RestartIT.flushWindows(pipeline, stream, input);
@@ -183,7 +184,7 @@ class CrashIT {
 
     private void kill(ServiceProcess process, String when) {
         process.kill();
-        event("kill -9 " + process.module() + " (" + process.log().getFileName() + ") " + when);
+        event("kill -9 " + process.name() + " (" + process.log().getFileName() + ") " + when);
     }
 
     /** kill -9 as soon as a transaction of the service is open on {@code topic}: its writes there are uncommitted. */
@@ -209,13 +210,13 @@ class CrashIT {
         try {
             long mark = process.logPosition();
             process.start();
-            process.waitForLog(WAIT, "Start restoring changelog partition");
+            process.awaitLog(WAIT, "Start restoring changelog partition");
             ServiceProcess.sleep(random.nextInt(300));
             process.kill();
             String log = process.output();
             String finished = log.contains("Finished restoring") ? "one changelog had finished restoring, others had not"
                     : "no changelog had finished restoring";
-            event("kill -9 " + process.module() + " during its state restore (" + finished + ")");
+            event("kill -9 " + process.name() + " during its state restore (" + finished + ")");
         } finally {
             quota(pipeline, null);
         }
@@ -247,13 +248,13 @@ class CrashIT {
         long otherMark = other.logPosition();
         long mark = process.logPosition();
         process.pause();
-        event("SIGSTOP " + process.module() + " with a transaction open on " + topic);
+        event("SIGSTOP " + process.name() + " with a transaction open on " + topic);
         ServiceProcess.sleep(TRANSACTION_TIMEOUT.toMillis() + 15_000);
         boolean takenOver = other.logSince(otherMark).contains(ServiceProcess.APP_RUNNING);
         process.resume();
-        event("SIGCONT " + process.module() + " after " + (TRANSACTION_TIMEOUT.toSeconds() + 15) + " s; the other instance "
+        event("SIGCONT " + process.name() + " after " + (TRANSACTION_TIMEOUT.toSeconds() + 15) + " s; the other instance "
                 + (takenOver ? "rebalanced and ran meanwhile" : "did NOT log a rebalance meanwhile"));
-        process.waitForLog(mark, WAIT, "ProducerFencedException", "InvalidProducerEpochException", "is being fenced");
+        process.awaitLog(mark, WAIT, "ProducerFencedException", "InvalidProducerEpochException", "is being fenced");
         String log = process.logSince(mark);
         event("the zombie was fenced: " + List.of("ProducerFencedException", "InvalidProducerEpochException",
                 "TaskMigratedException", "is being fenced").stream().filter(log::contains).toList());
@@ -265,7 +266,7 @@ class CrashIT {
         all.addAll(List.of(extras));
         for (ServiceProcess process : all) {
             if (!process.isAlive()) {
-                event("UNEXPECTED: " + process.module() + " (" + process.log().getFileName() + ") had exited by itself; last lines:\n"
+                event("UNEXPECTED: " + process.name() + " (" + process.log().getFileName() + ") had exited by itself; last lines:\n"
                         + ServiceProcess.tail(process.output(), 15));
                 process.start();
             }
@@ -278,7 +279,7 @@ class CrashIT {
         all.addAll(List.of(extras));
         for (ServiceProcess process : all) {
             if (process.isAlive()) {
-                process.waitForRunning(Pipeline.START_TIMEOUT);
+                process.awaitRunning(Pipeline.START_TIMEOUT);
             }
         }
         event("all RUNNING");
@@ -321,7 +322,7 @@ class CrashIT {
     }
 
     private static List<String> jvmOptionsWithRestoreLogging() throws URISyntaxException {
-        List<String> options = new ArrayList<>(ServiceProcess.DEFAULT_JVM_OPTIONS);
+        List<String> options = new ArrayList<>(Pipeline.JVM_OPTIONS);
         Path config = Path.of(CrashIT.class.getResource("/service-logback.xml").toURI());
         options.add("-Dlogback.configurationFile=" + config);
         return options;

@@ -8,6 +8,7 @@ import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.launch.ServiceProcess;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -103,22 +104,22 @@ class DashboardIT {
         int[] ports = KafkaBroker.freePorts(2);
         customerStatsPort = ports[0];
         productRevenuePort = ports[1];
-        Path root = ServiceProcess.projectRoot();
+        Path root = Pipeline.projectRoot();
         Path logs = root.resolve("e2e-tests/target/e2e/dashboard-" + System.currentTimeMillis());
-        customerStats = new ServiceProcess(root, "customer-stats", ServiceProcess.env(
+        customerStats = Pipeline.process("customer-stats", ServiceProcess.env(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "STATE_DIR", dir.resolve("state-customer-stats").toString(),
                 "HTTP_PORT", String.valueOf(customerStatsPort),
                 "APPLICATION_SERVER", "127.0.0.1:" + customerStatsPort,
                 "ALERT_THRESHOLD", String.valueOf(ALERT_THRESHOLD),
-                "KAFKA_COMMIT_INTERVAL_MS", "100"), logs.resolve("customer-stats.log")).useCopyOfJarIn(dir.resolve("jars"));
-        productRevenue = new ServiceProcess(root, "product-revenue", ServiceProcess.env(
+                "KAFKA_COMMIT_INTERVAL_MS", "100"), logs.resolve("customer-stats.log"), Pipeline.JVM_OPTIONS).useCopyOfJarIn(dir.resolve("jars"));
+        productRevenue = Pipeline.process("product-revenue", ServiceProcess.env(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "STATE_DIR", dir.resolve("state-product-revenue").toString(),
                 "HTTP_PORT", String.valueOf(productRevenuePort),
                 "APPLICATION_SERVER", "127.0.0.1:" + productRevenuePort,
                 "DASHBOARD_SERVICES", "order-filter,customer-stats=http://127.0.0.1:" + customerStatsPort + ",product-revenue=self",
-                "KAFKA_COMMIT_INTERVAL_MS", "100"), logs.resolve("product-revenue.log")).useCopyOfJarIn(dir.resolve("jars"));
+                "KAFKA_COMMIT_INTERVAL_MS", "100"), logs.resolve("product-revenue.log"), Pipeline.JVM_OPTIONS).useCopyOfJarIn(dir.resolve("jars"));
         customerStats.start();
         productRevenue.start();
         await("both services ready", START_TIMEOUT, () -> status(customerStatsPort, "/health/ready") == 200
@@ -240,7 +241,7 @@ class DashboardIT {
     @Test
     @org.junit.jupiter.api.Order(2)
     void customerStatsGoneIsShownAsSuchAndTheRevenueStaysLive() {
-        customerStats.stop();
+        customerStats.stop(Pipeline.STOP_TIMEOUT);
         await("customer-stats shown unreachable, its alerts gone", TIMEOUT, () -> "unreachable".equals(health().get("customer-stats"))
                 && browser.findElements(By.cssSelector("#alerts tr[data-customer]")).isEmpty()
                 && browser.findElement(By.id("alerts")).getText().contains("customer-stats did not answer"));
@@ -251,7 +252,7 @@ class DashboardIT {
     @Test
     @org.junit.jupiter.api.Order(3)
     void productRevenueGoneIsAnErrorWithNoStaleNumbers() {
-        productRevenue.stop();
+        productRevenue.stop(Pipeline.STOP_TIMEOUT);
         await("the page shows the error", TIMEOUT, () -> "error".equals(browser.findElement(By.id("status")).getDomAttribute("class")));
         assertThat(browser.findElement(By.id("status")).getText()).startsWith("error:");
         assertThat(pageProducts()).isEmpty();
@@ -320,7 +321,7 @@ class DashboardIT {
 
     static void screenshot() throws IOException {
         File shot = browser.getScreenshotAs(OutputType.FILE);
-        Path target = ServiceProcess.projectRoot().resolve("e2e-tests/target/e2e/dashboard.png");
+        Path target = Pipeline.projectRoot().resolve("e2e-tests/target/e2e/dashboard.png");
         Files.createDirectories(target.getParent());
         Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
     }

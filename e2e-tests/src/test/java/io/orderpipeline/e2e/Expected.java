@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderpipeline.launch.ClusterReader;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -871,7 +872,7 @@ public final class Expected {
     }
 
     /** Every output checked; keys are output names, dead-letter topics found by {@code deadLetterTopic(service)}. */
-    public List<Result> checkAll(OutputReader reader, Function<String, String> deadLetterTopic) {
+    public List<Result> checkAll(ClusterReader reader, Function<String, String> deadLetterTopic) {
         List<ConsumerRecord<byte[], byte[]>> stats = reader.readAll("customer-stats");
         List<Result> results = new ArrayList<>();
         results.add(checkHighValueOrders(reader.readAll("high-value-orders")));

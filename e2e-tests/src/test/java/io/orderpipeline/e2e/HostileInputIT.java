@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

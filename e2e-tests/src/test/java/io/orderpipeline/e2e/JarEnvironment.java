@@ -76,7 +76,7 @@ final class JarEnvironment {
 
     /** A module's runnable jar, which must have been built (mvn package). */
     static Path jar(String module) {
-        Path jar = ServiceProcess.projectRoot().resolve(module).resolve("target").resolve(module + ".jar");
+        Path jar = Pipeline.projectRoot().resolve(module).resolve("target").resolve(module + ".jar");
         assertThat(jar).as("the runnable jar of " + module + " (mvn package)").isRegularFile();
         return jar;
     }

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -30,10 +30,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.enricher.OrderEnricherTopology;
 import io.orderpipeline.filter.OrderFilterTopology;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 class KubernetesManifestsIT {
 
-    private static final Path ROOT = ServiceProcess.projectRoot();
+    private static final Path ROOT = Pipeline.projectRoot();
     private static final Path DIR = ROOT.resolve("deploy").resolve("kubernetes");
     private static final String KEDA_API = "keda.sh/v1alpha1";
     private static final Set<String> STATEFUL = Set.of("customer-stats", "product-revenue", "customer-join");

@@ -2,7 +2,10 @@ package io.orderpipeline.e2e;
 
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
+import io.orderpipeline.common.Service;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.launch.ClusterReader;
+import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,7 +48,18 @@ public final class Pipeline implements AutoCloseable {
      * partition, each transaction marker follows at least one record of its transaction).
      */
     private static final long EXACT_BELOW = 1000;
-    private static final List<String> HTTP_SERVICES = List.of("customer-stats", "product-revenue", "customer-join");
+    /** How long a service may take to close after SIGTERM before it is killed. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * The services' own flags (Service.JVM_OPTIONS) with a small heap, C1 only and no perf data:
+     * five services, a broker and the tests share two cores.
+     */
+    public static final List<String> JVM_OPTIONS = Stream.of(List.of("-Xmx256m"), Service.JVM_OPTIONS,
+            List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData")).flatMap(List::stream).toList();
+
+    static {
+        ServiceProcess.killAllOnExit();
+    }
 
     /** One copy of the service jars per test JVM, deleted when it exits. */
     private static final Path JARS = jarCopies();
@@ -56,7 +70,7 @@ public final class Pipeline implements AutoCloseable {
     private final KafkaBroker broker;
     private final ExternalCluster external;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
-    private final OutputReader reader;
+    private final ClusterReader reader;
     private final List<ServiceProcess> extras = new ArrayList<>();
 
     /**
@@ -64,7 +78,7 @@ public final class Pipeline implements AutoCloseable {
      * @param env  environment added to (or overriding) every service's defaults
      */
     public Pipeline(String test, Map<String, String> env) {
-        this(test, env, ServiceProcess.DEFAULT_JVM_OPTIONS);
+        this(test, env, JVM_OPTIONS);
     }
 
     /** As {@link #Pipeline(String, Map)}, the services' JVMs started with {@code jvmOptions}. */
@@ -80,7 +94,7 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(String test, Map<String, String> env, List<String> jvmOptions, ExternalCluster external) {
         this.external = external;
         runId = LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + Long.toString(System.nanoTime() % 1296, 36);
-        runDir = ServiceProcess.projectRoot().resolve("e2e-tests/target/e2e").resolve(test + "-" + runId);
+        runDir = projectRoot().resolve("e2e-tests/target/e2e").resolve(test + "-" + runId);
         try {
             Files.createDirectories(runDir);
             brokerDir = Files.createTempDirectory("e2e-broker-");
@@ -89,7 +103,7 @@ public final class Pipeline implements AutoCloseable {
         }
         broker = external == null ? KafkaBroker.startOnFreePort(brokerDir) : null;
         try {
-            reader = new OutputReader(bootstrapServers(), clientProperties());
+            reader = new ClusterReader(bootstrapServers(), clientProperties(), Duration.ofSeconds(60));
             setUp(env, jvmOptions);
         } catch (RuntimeException | Error e) {
             close();
@@ -100,12 +114,11 @@ public final class Pipeline implements AutoCloseable {
     private void setUp(Map<String, String> env, List<String> jvmOptions) {
         ContractTopics.create(adminProperties(), PARTITIONS, replicationFactor());
         createTopics(Topics.SERVICES.stream().map(s -> Topics.deadLetter(applicationId(s))).toList());
-        int[] ports = KafkaBroker.freePorts(HTTP_SERVICES.size());
-        for (String service : Topics.SERVICES) {
+        for (Service service : Topics.PIPELINE) {
             Map<String, String> serviceEnv = ServiceProcess.env(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
-                    "APPLICATION_ID", applicationId(service),
-                    "STATE_DIR", runDir.resolve("state").resolve(service).toString(),
+                    "APPLICATION_ID", applicationId(service.name()),
+                    "STATE_DIR", runDir.resolve("state").resolve(service.name()).toString(),
                     "KAFKA_COMMIT_INTERVAL_MS", "100",
                     "WINDOW_GRACE_SECONDS", String.valueOf(GRACE.toSeconds()),
                     // product-revenue leaves a partition of orders out of its low watermark after this long
@@ -118,14 +131,11 @@ public final class Pipeline implements AutoCloseable {
                     // a killed member is noticed after 6 s instead of 45 s
                     "KAFKA_SESSION_TIMEOUT_MS", "6000",
                     "KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
-            if (HTTP_SERVICES.contains(service)) {
-                serviceEnv.put("HTTP_PORT", String.valueOf(ports[HTTP_SERVICES.indexOf(service)]));
-            } else {
-                serviceEnv.put("MANAGEMENT_PORT", String.valueOf(KafkaBroker.freePort())); // health and metrics
-            }
+            // queries and health on the HTTP port, or health and metrics on a port of their own
+            serviceEnv.put(service.http() ? "HTTP_PORT" : "MANAGEMENT_PORT", String.valueOf(KafkaBroker.freePort()));
             serviceEnv.putAll(env);
-            services.put(service, new ServiceProcess(ServiceProcess.projectRoot(), service, serviceEnv,
-                    runDir.resolve(service + ".log"), jvmOptions).useCopyOfJarIn(JARS));
+            services.put(service.name(), process(service.name(), serviceEnv, runDir.resolve(service.name() + ".log"), jvmOptions)
+                    .useCopyOfJarIn(JARS));
         }
     }
 
@@ -152,7 +162,7 @@ public final class Pipeline implements AutoCloseable {
         return broker;
     }
 
-    public OutputReader reader() {
+    public ClusterReader reader() {
         return reader;
     }
 
@@ -193,8 +203,7 @@ public final class Pipeline implements AutoCloseable {
                 env.put(port, String.valueOf(KafkaBroker.freePort()));
             }
         }
-        ServiceProcess extra = new ServiceProcess(ServiceProcess.projectRoot(), service, env, runDir.resolve(name + ".log"),
-                first.jvmOptions()).useCopyOfJarIn(JARS);
+        ServiceProcess extra = first.another(env, runDir.resolve(name + ".log"));
         extras.add(extra);
         return extra;
     }
@@ -213,16 +222,12 @@ public final class Pipeline implements AutoCloseable {
     /** Starts every service and waits until each is RUNNING. */
     public void startAll() {
         services.values().forEach(ServiceProcess::start);
-        services.values().forEach(s -> s.waitForRunning(START_TIMEOUT));
+        services.values().forEach(s -> s.awaitRunning(START_TIMEOUT));
     }
 
     /** The input topics of a service, its repartition topics included. */
     public List<String> inputTopics(String service) {
-        List<String> topics = new ArrayList<>();
-        topics.add(Topics.ORDERS.name());
-        if (service.equals("customer-join")) {
-            topics.add(Topics.CUSTOMERS.name());
-        }
+        List<String> topics = new ArrayList<>(Topics.service(service).inputNames());
         topics.addAll(reader.repartitionTopics(applicationId(service)));
         return topics;
     }
@@ -278,16 +283,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public void createTopics(List<String> names) {
-        Properties props = new Properties();
-        props.putAll(adminProperties());
-        try (Admin admin = Admin.create(props)) {
-            admin.createTopics(names.stream().map(n -> new NewTopic(n, PARTITIONS, replicationFactor())).toList()).all().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot create " + names, e.getCause());
-        }
+        reader.createTopics(names, PARTITIONS, replicationFactor());
     }
 
     /** Kills what still runs, stops the broker, deletes its data and the services' state; the logs stay. */
@@ -307,7 +303,7 @@ public final class Pipeline implements AutoCloseable {
 
     private static Path jarCopies() {
         try {
-            Path root = ServiceProcess.projectRoot().resolve("e2e-tests/target/e2e");
+            Path root = projectRoot().resolve("e2e-tests/target/e2e");
             Files.createDirectories(root);
             Path dir = Files.createTempDirectory(root, "jars-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
@@ -315,6 +311,16 @@ public final class Pipeline implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code module}'s jar with {@code env} and {@code jvmOptions}, output to {@code log}; not started. */
+    public static ServiceProcess process(String module, Map<String, String> env, Path log, List<String> jvmOptions) {
+        return ServiceProcess.ofJar(module, Service.jar(projectRoot(), module), jvmOptions, List.of(), env, log);
+    }
+
+    /** The repository root the e2e tests run in (Failsafe sets {@code project.root}). */
+    public static Path projectRoot() {
+        return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
     }
 
     public static void deleteRecursively(Path dir) {

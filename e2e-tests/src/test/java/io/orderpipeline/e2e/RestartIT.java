@@ -2,6 +2,7 @@ package io.orderpipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderpipeline.launch.ServiceProcess;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,11 +68,11 @@ class RestartIT {
 
     /** SIGTERM, a clean close, and a start from the same state dir. */
     private static void restart(ServiceProcess process) {
-        int exit = process.stop();
-        assertThat(exit).as(process.module() + " exit code after SIGTERM").isEqualTo(143);
-        assertThat(process.output()).as(process.module() + " closed cleanly").contains(process.module() + " closed")
+        int exit = process.stop(Pipeline.STOP_TIMEOUT);
+        assertThat(exit).as(process.name() + " exit code after SIGTERM").isEqualTo(143);
+        assertThat(process.output()).as(process.name() + " closed cleanly").contains(process.name() + " closed")
                 .doesNotContain("timed out after");
-        process.start().waitForRunning(Pipeline.START_TIMEOUT);
+        process.start().awaitRunning(Pipeline.START_TIMEOUT);
     }
 
     /**

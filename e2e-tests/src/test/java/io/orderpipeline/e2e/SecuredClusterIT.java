@@ -6,6 +6,7 @@ import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.broker.SaslSsl;
 import io.orderpipeline.broker.TlsFiles;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class SecuredClusterIT {
 
     @BeforeEach
     void startSecuredBroker() throws IOException {
-        Path root = ServiceProcess.projectRoot().resolve("e2e-tests/target/e2e");
+        Path root = Pipeline.projectRoot().resolve("e2e-tests/target/e2e");
         Files.createDirectories(root);
         dir = Files.createTempDirectory(root, "SecuredClusterIT-broker-");
         security = new SaslSsl(TlsFiles.generate(dir.resolve("tls")), ADMIN, password());
@@ -81,7 +82,7 @@ class SecuredClusterIT {
             commands.forEach(AclScript::apply);
             pipeline.startAll();
             for (ServiceProcess service : pipeline.services()) {
-                assertThat(service.output()).as(service.module() + " checked its rights at start").contains("rights checked");
+                assertThat(service.output()).as(service.name() + " checked its rights at start").contains("rights checked");
             }
 
             // no customer updates among the orders: written in one burst, an update and a later order take
@@ -134,7 +135,7 @@ class SecuredClusterIT {
             expectedError.keySet().forEach(s -> pipeline.service(s).start());
             for (Map.Entry<String, String> e : expectedError.entrySet()) {
                 ServiceProcess service = pipeline.service(e.getKey());
-                service.waitForLog(WAIT, " lacks ");
+                service.awaitLog(WAIT, " lacks ");
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (service.isAlive()) {
                     assertThat(System.nanoTime()).as(e.getKey() + " exits after its failed check").isLessThan(deadline);
@@ -159,7 +160,7 @@ class SecuredClusterIT {
                 "KAFKA_SSL_TRUSTSTORE_PASSWORD", security.tls().password(),
                 "KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12");
         ExternalCluster target = new ExternalCluster(broker.bootstrapServers(), security.superUserProperties(), (short) 1);
-        Pipeline pipeline = new Pipeline(test, env, ServiceProcess.DEFAULT_JVM_OPTIONS, target);
+        Pipeline pipeline = new Pipeline(test, env, Pipeline.JVM_OPTIONS, target);
         try {
             List<UserScramCredentialAlteration> users = new ArrayList<>();
             for (String service : Topics.SERVICES) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -119,9 +120,9 @@ class StreamsProtocolIT {
         for (int refused = 0; ; refused++) {
             service.start();
             try {
-                service.waitForRunning(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                service.awaitRunning(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
                 return refused;
-            } catch (AssertionError e) {
+            } catch (IllegalStateException e) {
                 if (service.isAlive() || !service.output().contains("UnreleasedInstanceIdException") || System.nanoTime() > deadline) {
                     throw e;
                 }

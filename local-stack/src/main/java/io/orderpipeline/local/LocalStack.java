@@ -2,7 +2,9 @@ package io.orderpipeline.local;
 
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
+import io.orderpipeline.common.Service;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -38,8 +40,13 @@ public final class LocalStack {
     /** The generator's defaults here; the user's arguments replace them option by option. */
     static final List<String> GENERATOR_DEFAULTS =
             List.of("--rate", "50", "--customers", "1000", "--products", "20", "--bad-ratio", "0.01");
-    /** As the Dockerfile runs them: Serial GC (small heaps, few cores), exit on out-of-memory. */
-    static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    /** The services' own flags (Service.JVM_OPTIONS) with a 512 MB heap. */
+    static final List<String> SERVICE_JVM_OPTIONS =
+            Stream.concat(Stream.of("-Xmx512m"), Service.JVM_OPTIONS.stream()).toList();
+    /** The settings docker-compose.yml gives these services on top of the common ones. */
+    static final Map<String, Map<String, String>> EXTRA_ENV = Map.of(
+            "customer-stats", Map.of("ALERT_THRESHOLD", "10000"),
+            "product-revenue", Map.of("WINDOW_GRACE_SECONDS", "300", "DASHBOARD_SERVICES", dashboardServices()));
     static final List<String> GENERATOR_JVM_OPTIONS = List.of("-Xmx256m");
     static final Duration SERVICE_STOP_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
@@ -50,10 +57,10 @@ public final class LocalStack {
     private final Object lock = new Object();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch runDone = new CountDownLatch(1);
-    private final List<ChildProcess> services = new ArrayList<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
     private boolean stopping;
     private KafkaBroker broker;
-    private ChildProcess generator;
+    private ServiceProcess generator;
 
     private LocalStack(Path root) {
         this.root = root;
@@ -64,6 +71,10 @@ public final class LocalStack {
         List<String> arguments = List.of(args);
         if (arguments.contains("-h") || arguments.contains("--help")) {
             System.out.println(usage());
+            return;
+        }
+        if (arguments.equals(List.of("--modules"))) { // for run-local: the jars it needs built
+            modules().forEach(System.out::println);
             return;
         }
         Path root = Path.of("").toAbsolutePath();
@@ -107,15 +118,47 @@ public final class LocalStack {
     static Map<Integer, String> requiredPorts() {
         Map<Integer, String> ports = new LinkedHashMap<>();
         ports.put(BROKER_PORT, "the Kafka broker");
-        ServiceSpec.ALL.forEach(s -> ports.put(s.managementPort(), s.name() + (s.httpPort() > 0 ? " HTTP" : " health and metrics")));
+        Topics.PIPELINE.forEach(s -> ports.put(s.localPort(), s.name() + (s.http() ? " HTTP" : " health and metrics")));
         return ports;
     }
 
+    /** The modules whose jars the stack runs: the services and the data generator. */
+    static List<String> modules() {
+        List<String> modules = new ArrayList<>(Topics.SERVICES);
+        modules.add(GENERATOR);
+        return modules;
+    }
+
     static List<Path> requiredJars(Path root) {
-        List<Path> jars = new ArrayList<>();
-        ServiceSpec.ALL.forEach(service -> jars.add(service.jar(root)));
-        jars.add(root.resolve(GENERATOR).resolve("target").resolve(GENERATOR + ".jar"));
-        return jars;
+        return modules().stream().map(module -> Service.jar(root, module)).toList();
+    }
+
+    /**
+     * The environment a service is started with: the settings of docker-compose.yml (its port on
+     * the host as its HTTP port, or for a service without queries as its management port).
+     */
+    static Map<String, String> environment(Service service, String bootstrapServers, Path stateRoot) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("APPLICATION_ID", service.name());
+        env.put("STATE_DIR", stateRoot.resolve(service.name()).toAbsolutePath().toString());
+        env.put("PROCESSING_GUARANTEE", "exactly_once_v2");
+        env.put("NUM_STANDBY_REPLICAS", "0");
+        env.put("KAFKA_REPLICATION_FACTOR", "1");
+        if (service.http()) {
+            env.put("HTTP_PORT", String.valueOf(service.localPort()));
+            env.put("APPLICATION_SERVER", "localhost:" + service.localPort());
+        } else {
+            env.put("MANAGEMENT_PORT", String.valueOf(service.localPort()));
+        }
+        env.putAll(EXTRA_ENV.getOrDefault(service.name(), Map.of()));
+        return env;
+    }
+
+    /** The dashboard at http://localhost:8080/ asks every service's health and metrics. */
+    private static String dashboardServices() {
+        return String.join(",", Topics.PIPELINE.stream().map(s -> s.name() + "="
+                + (s.name().equals("product-revenue") ? "self" : "http://localhost:" + s.localPort())).toList());
     }
 
     /**
@@ -191,13 +234,13 @@ public final class LocalStack {
         }
         ContractTopics.create(BOOTSTRAP_SERVERS, PARTITIONS);
         say("Created the contract topics (" + PARTITIONS + " partitions each, customers compacted, one -dlq per service).");
-        for (ServiceSpec service : ServiceSpec.ALL) {
+        for (Service service : Topics.PIPELINE) {
             synchronized (lock) {
                 if (stopping) {
                     return;
                 }
-                services.add(ChildProcess.start(service.name(), jar(service.name()), SERVICE_JVM_OPTIONS, List.of(),
-                        service.environment(BOOTSTRAP_SERVERS, home.resolve("state")), root, log(service.name())));
+                services.add(start(ServiceProcess.ofJar(service.name(), jar(service.name()), SERVICE_JVM_OPTIONS, List.of(),
+                        environment(service, BOOTSTRAP_SERVERS, home.resolve("state")), log(service.name()))));
             }
         }
         say("Started " + String.join(", ", Topics.SERVICES) + " (logs in .local-stack/logs/).");
@@ -205,12 +248,22 @@ public final class LocalStack {
             if (stopping) {
                 return;
             }
-            generator = ChildProcess.start(GENERATOR, jar(GENERATOR), GENERATOR_JVM_OPTIONS, generatorArgs, Map.of(), root,
-                    log(GENERATOR));
+            generator = start(ServiceProcess.ofJar(GENERATOR, jar(GENERATOR), GENERATOR_JVM_OPTIONS, generatorArgs, Map.of(),
+                    log(GENERATOR)));
         }
         say("Started the data generator: " + String.join(" ", generatorArgs));
         say("");
         statusLoop(started);
+    }
+
+    /** Starts {@code process} in the repository root, its log overwritten. */
+    private ServiceProcess start(ServiceProcess process) {
+        try {
+            Files.deleteIfExists(process.log());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return process.inDirectory(root).start();
     }
 
     /** The copy of a module's jar this run uses. */
@@ -250,16 +303,16 @@ public final class LocalStack {
 
     private Status status(StatusProbe probe, Instant started) {
         List<Status.Service> serviceStatus = new ArrayList<>();
-        for (int i = 0; i < ServiceSpec.ALL.size(); i++) {
-            ServiceSpec spec = ServiceSpec.ALL.get(i);
-            serviceStatus.add(new Status.Service(child(services.get(i)), spec.httpPort(),
-                    probe.lag(spec.name(), spec.inputTopics()), probe.health(spec.managementPort())));
+        for (int i = 0; i < Topics.PIPELINE.size(); i++) {
+            Service service = Topics.PIPELINE.get(i);
+            serviceStatus.add(new Status.Service(child(services.get(i)), service.http() ? service.localPort() : 0,
+                    probe.lag(service.name(), service.inputNames()), ServiceProcess.readiness(service.localPort())));
         }
         return new Status(Duration.between(started, Instant.now()), BOOTSTRAP_SERVERS, probe.ordersProduced(),
                 child(generator), serviceStatus, probe.alertsRaised(), probe.topProducts(3), probe.alertedCustomer());
     }
 
-    private Status.Child child(ChildProcess process) {
+    private Status.Child child(ServiceProcess process) {
         return new Status.Child(process.name(), process.exitCode(), root.relativize(process.log()).toString());
     }
 
@@ -277,15 +330,14 @@ public final class LocalStack {
         say("");
         if (generator != null) {
             say("Stopping the data generator ...");
-            generator.terminate();
-            generator.awaitOrKill(SERVICE_STOP_TIMEOUT.toMillis());
+            generator.stop(SERVICE_STOP_TIMEOUT);
         }
         if (!services.isEmpty()) {
             say("Stopping the services (up to " + SERVICE_STOP_TIMEOUT.toSeconds() + " s) ...");
-            services.forEach(ChildProcess::terminate);
+            services.forEach(ServiceProcess::terminate);
             Instant deadline = Instant.now().plus(SERVICE_STOP_TIMEOUT);
-            for (ChildProcess service : services) {
-                if (!service.awaitOrKill(Math.max(0, Duration.between(Instant.now(), deadline).toMillis()))) {
+            for (ServiceProcess service : services) {
+                if (service.awaitExitOrKill(Duration.between(Instant.now(), deadline)) == ServiceProcess.SIGKILL_EXIT) {
                     say("  " + service.name() + " did not stop in time: killed");
                 }
             }

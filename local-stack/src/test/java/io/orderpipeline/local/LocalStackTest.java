@@ -29,28 +29,32 @@ class LocalStackTest {
     }
 
     @Test
-    void runsEveryServiceOfTheContractWithTheComposeEnvironment() {
-        assertThat(ServiceSpec.ALL).extracting(ServiceSpec::name).containsExactlyElementsOf(Topics.SERVICES);
+    void runsEveryServiceOfTheInventoryWithTheComposeEnvironment() {
+        assertThat(LocalStack.modules()).containsExactly("order-filter", "order-enricher", "customer-stats", "product-revenue",
+                "customer-join", "data-generator");
         assertThat(LocalStack.requiredPorts()).containsOnlyKeys(9092, 8080, 8081, 8082, 8083, 8084)
                 .containsEntry(8080, "product-revenue HTTP").containsEntry(8081, "customer-stats HTTP")
                 .containsEntry(8082, "customer-join HTTP").containsEntry(8083, "order-filter health and metrics")
                 .containsEntry(8084, "order-enricher health and metrics");
 
-        ServiceSpec revenue = ServiceSpec.ALL.stream().filter(s -> s.name().equals("product-revenue")).findFirst().orElseThrow();
-        Map<String, String> env = revenue.environment("127.0.0.1:9092", Path.of("/repo/.local-stack/state"));
+        Map<String, String> env = LocalStack.environment(Topics.service("product-revenue"), "127.0.0.1:9092",
+                Path.of("/repo/.local-stack/state"));
         assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
                 .containsEntry("APPLICATION_ID", "product-revenue")
                 .containsEntry("STATE_DIR", "/repo/.local-stack/state/product-revenue")
                 .containsEntry("HTTP_PORT", "8080")
                 .containsEntry("APPLICATION_SERVER", "localhost:8080")
                 .containsEntry("PROCESSING_GUARANTEE", "exactly_once_v2")
+                .containsEntry("WINDOW_GRACE_SECONDS", "300")
+                .containsEntry("DASHBOARD_SERVICES", "order-filter=http://localhost:8083,order-enricher=http://localhost:8084,"
+                        + "customer-stats=http://localhost:8081,product-revenue=self,customer-join=http://localhost:8082")
                 .doesNotContainKey("MANAGEMENT_PORT"); // the query port
-        assertThat(revenue.jar(Path.of("/repo"))).isEqualTo(Path.of("/repo/product-revenue/target/product-revenue.jar"));
+        assertThat(LocalStack.requiredJars(Path.of("/repo"))).contains(Path.of("/repo/product-revenue/target/product-revenue.jar"));
 
-        ServiceSpec filter = ServiceSpec.ALL.get(0);
-        assertThat(filter.environment("127.0.0.1:9092", Path.of("/s"))).doesNotContainKeys("HTTP_PORT", "APPLICATION_SERVER")
-                .containsEntry("MANAGEMENT_PORT", "8083");
-        ServiceSpec join = ServiceSpec.ALL.get(4);
-        assertThat(join.inputTopics()).containsExactly("orders", "customers");
+        assertThat(LocalStack.environment(Topics.service("order-filter"), "127.0.0.1:9092", Path.of("/s")))
+                .doesNotContainKeys("HTTP_PORT", "APPLICATION_SERVER").containsEntry("MANAGEMENT_PORT", "8083");
+        assertThat(LocalStack.environment(Topics.service("customer-stats"), "127.0.0.1:9092", Path.of("/s")))
+                .containsEntry("ALERT_THRESHOLD", "10000");
+        assertThat(LocalStack.SERVICE_JVM_OPTIONS).containsExactly("-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     }
 }
