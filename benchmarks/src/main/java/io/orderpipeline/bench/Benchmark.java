@@ -4,234 +4,334 @@ import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Topics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.function.Predicate;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The benchmark harness: one JVM that starts a broker and, one at a time, the services from their
- * jars and the ceiling loops as separate processes, and measures them (see benchmarks/README.md).
- * Every child process is stopped at the end, also on Ctrl-C.
+ * The benchmark harness: one JVM that starts a broker and, one at a time, the services from their jars and the ceilings
+ * as separate processes, and measures them (benchmarks/README.md). Each phase returns its results; {@link Report}
+ * prints them as tables and writes them to a file. Every child process is stopped at the end, also on Ctrl-C.
  */
-public final class Benchmark {
+@Command(name = "benchmarks/run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Throughput, latency, HTTP latency and restart time of the services against ceilings on the same broker.")
+public final class Benchmark implements Callable<Integer> {
 
-    static final String COPY_TOPIC = "bench-copy";
-    static final String NB_COPY_TOPIC = "bench-nb-copy";
-    static final String TX_TOPIC = "bench-tx-filter";
-    private static final Map<String, String> OUTPUT = Map.of(
-            "order-filter", Topics.HIGH_VALUE_ORDERS.name(),
-            "order-enricher", Topics.ENRICHED_ORDERS.name(),
-            "customer-stats", Topics.CUSTOMER_STATS.name(),
-            "customer-join", Topics.CUSTOMER_ENRICHED_ORDERS.name());
+    enum Phase { THROUGHPUT, LATENCY, HTTP, RESTART }
 
-    private Benchmark() {
+    enum Guarantee {
+        EXACTLY_ONCE_V2, AT_LEAST_ONCE;
+
+        String config() {
+            return name().toLowerCase();
+        }
     }
 
-    public static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+    enum Membership { STATIC, DYNAMIC }
+
+    static final List<String> RESTARTS = List.of("kill9", "sigterm", "scale-out");
+
+    @Option(names = "--quick", description = "40k orders, one commit interval, 3/6 s phases, 20k customers in the restart: ~5 min")
+    boolean quick;
+    @Option(names = "--full", description = "every guarantee at every commit interval, 10/20 s phases, static and dynamic membership")
+    boolean full;
+    @Option(names = "--orders", paramLabel = "N", description = "orders preloaded (default 1000000; --quick 40000)")
+    Long orders;
+    @Option(names = "--customers", defaultValue = "10000", paramLabel = "N", description = "customers in the orders (${DEFAULT-VALUE})")
+    int customers;
+    @Option(names = "--products", defaultValue = "30", paramLabel = "N", description = "products (${DEFAULT-VALUE})")
+    int products;
+    @Option(names = "--services", split = ",", paramLabel = "S", description = "services measured (default: all five)")
+    List<String> services = Topics.SERVICES;
+    @Option(names = "--only", split = ",", paramLabel = "PHASE", description = "phases: ${COMPLETION-CANDIDATES} (default: all)")
+    Set<Phase> phases = EnumSet.allOf(Phase.class);
+    @Option(names = "--guarantees", split = ",", paramLabel = "G", description = "${COMPLETION-CANDIDATES} (default both; at-least-once"
+            + " only at the first commit interval unless given or --full)")
+    List<Guarantee> guarantees;
+    @Option(names = "--commit-intervals", split = ",", paramLabel = "MS", description = "commit.interval.ms (default 100,1000; --quick 100)")
+    List<Long> commitIntervals;
+    @Option(names = "--repeat", defaultValue = "1", paramLabel = "N", description = "each throughput block N times, adds a table of medians")
+    int repeat;
+    @Option(names = "--latency-rate", paramLabel = "N", description = "orders/s of the latency and HTTP phases (default: 30%% of the"
+            + " slowest service's exactly-once throughput; 2000 without one)")
+    Double latencyRate;
+    @Option(names = "--warmup", paramLabel = "S", description = "latency/HTTP warm-up seconds (default 5; --quick 3, --full 10)")
+    Integer warmup;
+    @Option(names = "--measure", paramLabel = "S", description = "latency/HTTP measuring seconds (default 10; --quick 6, --full 20)")
+    Integer measure;
+    @Option(names = "--http-rate", defaultValue = "500", paramLabel = "N", description = "HTTP requests/s (${DEFAULT-VALUE})")
+    int httpRate;
+    @Option(names = "--restore-customers", split = ",", paramLabel = "N", description = "customers in customer-stats' state, one restart"
+            + " block per size (default 100000; --quick 20000)")
+    List<Integer> restoreCustomers;
+    @Option(names = "--standbys", split = ",", defaultValue = "0,1", paramLabel = "N", description = "restart: standby replicas, 0 (one"
+            + " instance) and/or 1 (two) (${DEFAULT-VALUE})")
+    List<Integer> standbys;
+    @Option(names = "--membership", split = ",", paramLabel = "M", description = "restart: ${COMPLETION-CANDIDATES} (default static;"
+            + " --full both)")
+    List<Membership> membership;
+    @Option(names = "--restarts", split = ",", defaultValue = "kill9", paramLabel = "E", description = "restart: kill9, sigterm,"
+            + " scale-out (${DEFAULT-VALUE})")
+    List<String> restarts;
+    @Option(names = "--jvm", defaultValue = "-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError", paramLabel = "FLAGS",
+            description = "JVM flags of the services and ceilings (the Dockerfile's: ${DEFAULT-VALUE})")
+    String jvm;
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "extra environment of every service process (repeatable)")
+    Map<String, String> env = new LinkedHashMap<>();
+    @Option(names = "--variant", paramLabel = "NAME:K=V[,K=V]", description = "a variant: every throughput and restart measurement"
+            + " repeated with this environment right after its baseline (repeatable)")
+    List<String> variantArgs = List.of();
+    @Option(names = "--label", defaultValue = "", paramLabel = "TEXT", description = "what this run tries, printed with the results")
+    String label;
+    @Option(names = "--results", paramLabel = "FILE", description = "the results file (default benchmarks/target/results.md)")
+    Path results;
+    @Option(names = "--repo", defaultValue = ".", paramLabel = "DIR", description = "the repository (${DEFAULT-VALUE})")
+    Path repo;
+
+    /** Variant name to its extra environment, from {@code --variant}. */
+    final Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+    final List<String> failures = new ArrayList<>();
+    Cluster cluster;
+    Child broker;
+    Path workDir;
+    Path logDir;
+    private Path benchJar;
+    private final String runId = Long.toString(System.currentTimeMillis() % 100_000, 36);
+    private final AtomicInteger sequence = new AtomicInteger();
+    private final Map<String, Path> jars = new HashMap<>();
+
+    /** The options as given, without --repo (for the report). */
+    List<String> args = List.of();
+
+    public static void main(String[] args) {
+        Benchmark benchmark = new Benchmark();
+        benchmark.args = new ArrayList<>(List.of(args));
+        int repoAt = benchmark.args.indexOf("--repo");
+        if (repoAt >= 0 && repoAt + 1 < args.length) {
+            benchmark.args.subList(repoAt, repoAt + 2).clear();
         }
-        Path workDir = Files.createTempDirectory("orderpipeline-bench-");
-        Path logDir = options.repo.resolve("benchmarks").resolve("target").resolve("bench-logs");
+        System.exit(new CommandLine(benchmark).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        resolveDefaults();
+        workDir = Files.createTempDirectory("orderpipeline-bench-");
+        logDir = repo.resolve("benchmarks/target/bench-logs");
         deleteTree(logDir);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Proc.killAll();
+            Child.killAll();
             deleteTree(workDir);
         }, "bench-cleanup"));
-        Path benchJar = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Report report = new Report(options);
+        benchJar = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Report.Run run = new Report.Run(this, java.time.Instant.now(), loadAverage());
         long start = System.nanoTime();
-
         int port = KafkaBroker.freePort();
-        Proc broker = Proc.start("broker", Proc.java(List.of("-Xms1g", "-Xmx1g"), benchJar, BrokerMain.class.getName(),
-                workDir.resolve("broker").toString(), String.valueOf(port)), Map.of(), logDir.resolve("broker.log"));
-        try {
-            broker.await(line -> line.startsWith(BrokerMain.READY), Duration.ofSeconds(90));
-            String bootstrap = "127.0.0.1:" + port;
-            System.out.println("broker on " + bootstrap + "; logs in " + logDir);
-            ContractTopics.create(bootstrap, 3);
-            try (Cluster cluster = new Cluster(bootstrap)) {
-                cluster.createTopics(List.of(NB_COPY_TOPIC, COPY_TOPIC, TX_TOPIC), 3);
-                Bench bench = new Bench(options, cluster, workDir, logDir, benchJar, Long.toString(System.currentTimeMillis() % 100_000, 36));
-                bench.broker = broker;
-                // every jar this run starts, copied now (Bench.serviceJar): later rebuilds do not reach the run
-                options.services.forEach(bench::serviceJar);
-                if (options.runs("restart")) {
-                    bench.serviceJar("customer-stats");
+        broker = startMain(BrokerMain.class, "broker", List.of("-Xms1g", "-Xmx1g"), workDir.resolve("broker").toString(), "" + port);
+        Report report = null;
+        try (Child b = broker) {
+            b.await(line -> line.startsWith(BrokerMain.READY), Duration.ofSeconds(90));
+            ContractTopics.create("127.0.0.1:" + port, 3);
+            try (Cluster c = new Cluster("127.0.0.1:" + port)) {
+                cluster = c;
+                cluster.createTopics(Arrays.stream(Ceiling.Kind.values()).map(k -> k.output).toList(), 3);
+                System.out.println("broker on " + cluster.bootstrap + "; logs in " + logDir + "; load average " + loadAverage());
+                services.forEach(this::serviceJar); // copied now: a rebuild meanwhile changes nothing
+                if (phases.contains(Phase.RESTART)) {
+                    serviceJar("customer-stats");
                 }
-                try {
-                    run(bench, report);
-                } finally {
-                    report.notes.addAll(bench.notes);
-                }
+                report = measure(run);
             }
         } finally {
-            broker.stop(Duration.ofSeconds(60));
-            String markdown = report.markdown();
-            System.out.println();
-            System.out.println(markdown);
-            report.write(options.results);
-            System.out.printf("written to %s (%.1f min)%n", options.results, (System.nanoTime() - start) / 60e9);
+            if (report == null) {
+                report = new Report(run, null, List.of(), List.of(), List.of(), List.of(), List.of());
+            }
+            Path file = results != null ? results : repo.resolve("benchmarks/target/results.md");
+            report.write(file);
+            System.out.printf("%n%s%nwritten to %s (%.1f min)%n", report.markdown(), file, (System.nanoTime() - start) / 60e9);
         }
+        return failures.isEmpty() ? 0 : 1;
     }
 
-    private static void run(Bench bench, Report report) {
-        Options o = bench.options;
-        System.out.println("load average (1/5/15 min) at start: " + Report.loadAverage());
-        System.out.printf("preloading %,d orders over %,d customers...%n", o.orders, o.customers);
-        bench.preload = Preload.run(bench.cluster, Preload.options(o.orders, o.customers, o.products));
-        report.preload = bench.preload;
-        System.out.printf("  %,d orders (avg %.0f bytes) and %,d customer records in %.1f s%n", bench.preload.orders(),
-                bench.preload.avgOrderBytes(), bench.preload.customerRecords(), bench.preload.elapsed().toMillis() / 1000.0);
+    private Report measure(Report.Run run) {
+        System.out.printf("preloading %,d orders over %,d customers...%n", orders, customers);
+        Preload.Result preload = Preload.run(cluster, orders, customers, products);
+        List<String> notes = new ArrayList<>();
+        List<Throughput.Result> throughput = phases.contains(Phase.THROUGHPUT) ? new Throughput(this, preload).run() : List.of();
+        double rate = latencyRate(throughput, notes);
+        List<Latency.Result> latency = phases.contains(Phase.LATENCY) ? new Latency(this, rate).run() : List.of();
+        List<Http.Result> http = phases.contains(Phase.HTTP) && services.contains("product-revenue")
+                ? attempt("HTTP", () -> new Http(this).run(rate), List.of()) : List.of();
+        List<Restart.Result> restart = phases.contains(Phase.RESTART) ? new Restart(this).run() : List.of();
+        return new Report(run, preload, throughput, latency, http, restart, notes);
+    }
 
-        if (o.runs("throughput")) {
-            System.out.println("throughput (drain the preloaded orders):");
-            Throughput t = new Throughput(bench);
-            // the non-blocking copy runs before every other measurement and once at the end: each figure's reference is
-            // the mean of the copies right before and after it, which follows the machine's load as it drifts; the
-            // blocking copy and the transactional loop are extra rows, at the start and at the end
-            Runnable copy = () -> attempt(report, "non-blocking copy", () -> report.throughput.add(
-                    t.ceiling(NonBlockingCopy.class, Report.NB_COPY, Options.ALOS, 100, NB_COPY_TOPIC)));
-            Runnable extras = () -> {
-                attempt(report, "blocking copy", () -> report.throughput.add(
-                        t.ceiling(PlainCopy.class, Report.COPY, Options.ALOS, 100, COPY_TOPIC)));
-                attempt(report, "transactional loop", () -> report.throughput.add(
-                        t.ceiling(TransactionalFilter.class, Report.TX_LOOP, Options.EOS, 100, TX_TOPIC)));
-            };
-            System.out.println("  (warm-up of the broker: one non-blocking copy, not counted)");
-            attempt(report, "warm-up copy", () -> t.ceiling(NonBlockingCopy.class, "warm-up copy", Options.ALOS, 100, NB_COPY_TOPIC));
-            copy.run();
-            extras.run();
-            for (String service : o.services) {
-                for (int repeat = 0; repeat < o.repeat; repeat++) {
-                    for (long commit : o.commitIntervals) {
-                        for (String guarantee : o.guaranteesAt(commit)) {
-                            copy.run();
-                            attempt(report, service + " " + guarantee + " " + commit, () -> report.throughput.add(
-                                    t.service(service, guarantee, commit)));
-                            o.variants.forEach((name, env) -> {
-                                copy.run();
-                                attempt(report, service + " [" + name + "] " + guarantee + " " + commit,
-                                        () -> report.throughput.add(t.service(service, guarantee, commit, name, env)));
-                            });
-                        }
-                    }
-                }
-            }
-            copy.run();
-            extras.run();
-            copy.run();
+    private void resolveDefaults() {
+        if (quick && full) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--quick or --full, not both");
         }
+        check(services, Topics.SERVICES, "--services");
+        check(restarts, RESTARTS, "--restarts");
+        check(standbys.stream().map(String::valueOf).toList(), List.of("0", "1"), "--standbys");
+        for (String v : variantArgs) {
+            int colon = v.indexOf(':');
+            Map<String, String> variantEnv = new LinkedHashMap<>();
+            for (String pair : v.substring(colon + 1).split(",")) {
+                int eq = pair.indexOf('=');
+                if (colon <= 0 || eq <= 0) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--variant wants NAME:KEY=VALUE[,KEY=VALUE]: " + v);
+                }
+                variantEnv.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+            variants.put(v.substring(0, colon), variantEnv);
+        }
+        orders = orders != null ? orders : quick ? 40_000L : 1_000_000L;
+        commitIntervals = commitIntervals != null ? commitIntervals : quick ? List.of(100L) : List.of(100L, 1000L);
+        restoreCustomers = restoreCustomers != null ? restoreCustomers : List.of(quick ? 20_000 : 100_000);
+        warmup = warmup != null ? warmup : quick ? 3 : full ? 10 : 5;
+        measure = measure != null ? measure : quick ? 6 : full ? 20 : 10;
+        membership = membership != null ? membership : full ? List.of(Membership.values()) : List.of(Membership.STATIC);
+    }
 
-        double rate = latencyRate(bench, report);
-        if (o.runs("latency")) {
-            System.out.printf("latency at %,.0f orders/s (exactly-once, default commit interval):%n", rate);
-            Latency l = new Latency(bench, rate);
-            attempt(report, "non-blocking copy latency", () -> report.latency.add(
-                    l.ceiling(NonBlockingCopy.class, Report.NB_COPY, NB_COPY_TOPIC, Latency.EVERY_ORDER)));
-            attempt(report, "blocking copy latency", () -> report.latency.add(
-                    l.ceiling(PlainCopy.class, Report.COPY, COPY_TOPIC, Latency.EVERY_ORDER)));
-            attempt(report, "transactional loop latency", () -> report.latency.add(
-                    l.ceiling(TransactionalFilter.class, Report.TX_LOOP, TX_TOPIC, Latency.OVER_100)));
-            for (String service : o.services) {
-                if (service.equals("product-revenue")) {
-                    report.latencyNote = "skipped: it emits each product's hourly window once, after the window end + 5 min grace;"
-                            + " that delay is the window by design, not processing latency (its HTTP reads are measured below)";
-                    continue;
-                }
-                Predicate<byte[]> producesOutput = service.equals("order-filter") ? Latency.OVER_100 : Latency.EVERY_ORDER;
-                attempt(report, service + " latency", () -> report.latency.add(
-                        l.service(service, OUTPUT.get(service), producesOutput)));
-            }
+    private void check(List<String> values, List<String> allowed, String option) {
+        values.stream().filter(v -> !allowed.contains(v)).findFirst().ifPresent(v -> {
+            throw new CommandLine.ParameterException(new CommandLine(this), option + ": unknown '" + v + "', one of " + allowed);
+        });
+    }
+
+    /** The guarantees measured at a commit interval: at-least-once only at the first, unless --guarantees or --full. */
+    List<Guarantee> guaranteesAt(long commitMs) {
+        if (guarantees != null || full || commitMs == commitIntervals.get(0)) {
+            return guarantees != null ? guarantees : List.of(Guarantee.values());
         }
-        if (o.runs("http")) {
-            if (!o.services.contains("product-revenue")) {
-                report.httpNote = "Not measured: product-revenue not in --services.";
-            } else {
-                System.out.printf("HTTP: GET /stats/{product} at %d requests/s, orders at %,.0f/s:%n", o.httpRate, rate);
-                attempt(report, "HTTP", () -> report.http.addAll(new HttpBench(bench).run(rate)));
-            }
-        }
-        if (o.runs("restart")) {
-            System.out.println("restart after " + String.join(", ", o.restarts) + " (customer-stats):");
-            // each variant right after its baseline, at the same size and standbys: side by side in one run
-            for (int customers : o.restoreCustomers) {
-                for (boolean staticMembership : o.staticMembership) {
-                    for (int standbys : o.standbys) {
-                        for (String kind : o.restarts) {
-                            if (kind.equals(Restart.SCALE_OUT) && standbys > 0) {
-                                continue; // from one instance to two
-                            }
-                            String what = kind + " " + customers + " customers standby " + standbys + (staticMembership ? " static" : " dynamic");
-                            attempt(report, what, () -> report.restarts.add(
-                                    new Restart(bench).run(kind, standbys, staticMembership, customers, "", Map.of())));
-                            o.variants.forEach((name, env) -> attempt(report, what + " [" + name + "]", () -> report.restarts.add(
-                                    new Restart(bench).run(kind, standbys, staticMembership, customers, name, env))));
-                        }
-                    }
-                }
-            }
-        }
+        return List.of(Guarantee.EXACTLY_ONCE_V2);
     }
 
     /**
-     * The latency rate's share of the slowest service's throughput. Half was too much here: the feed,
-     * the output reader and the other users of the 2 cores took the headroom, and customer-stats
-     * fell behind (p99 of seconds).
+     * {@code --latency-rate}, else 30% of the slowest service's exactly-once throughput at the first commit interval
+     * (every subject gets the same input; at 50% customer-stats fell behind once the feed and the reader shared the cores).
      */
-    static final double LATENCY_SHARE = 0.3;
-
-    /**
-     * The latency phase's rate: {@code --latency-rate}, else {@link #LATENCY_SHARE} of the slowest measured service's
-     * exactly-once throughput at the first commit interval (every service must keep up with the
-     * same input), else 2000 orders/s.
-     */
-    private static double latencyRate(Bench bench, Report report) {
-        if (bench.options.latencyRate > 0) {
-            return bench.options.latencyRate;
+    private double latencyRate(List<Throughput.Result> throughput, List<String> notes) {
+        if (latencyRate != null) {
+            return latencyRate;
         }
-        OptionalDouble slowest = bench.options.services.stream()
-                .flatMap(s -> report.find(s, Options.EOS, bench.options.commitIntervals.get(0)).stream())
-                .mapToDouble(Throughput.Result::perSecond).min();
-        if (slowest.isPresent()) {
-            double rate = Math.floor(slowest.getAsDouble() * LATENCY_SHARE / 100) * 100;
-            report.notes.add(String.format("Latency rate: %.0f%% of the slowest service's exactly-once throughput (%,.0f records/s), "
-                    + "rounded down to 100s: %,.0f orders/s, the same for every subject.", LATENCY_SHARE * 100, slowest.getAsDouble(), rate));
-            return Math.max(100, rate);
-        }
-        report.notes.add("Latency rate: 2000 orders/s (no throughput measured in this run; --latency-rate sets it).");
-        return 2000;
+        var slowest = throughput.stream().filter(r -> services.contains(r.subject()) && r.guarantee() == Guarantee.EXACTLY_ONCE_V2
+                && r.commitIntervalMs() == commitIntervals.get(0)).mapToDouble(Throughput.Result::perSecond).min();
+        double rate = slowest.isPresent() ? Math.max(100, Math.floor(slowest.getAsDouble() * 0.3 / 100) * 100) : 2000;
+        notes.add(slowest.isPresent() ? String.format("Latency rate: 30%% of the slowest service's exactly-once throughput (%,.0f records/s),"
+                + " rounded down to 100s: %,.0f orders/s, the same for every subject.", slowest.getAsDouble(), rate)
+                : "Latency rate: 2000 orders/s (no throughput measured in this run).");
+        return rate;
     }
 
-    /** Runs one measurement; a failure is reported and the run goes on with the next one. */
-    private static void attempt(Report report, String what, Runnable measurement) {
+    /** Runs one measurement; a failure is printed and listed, and the run goes on. */
+    <T> T attempt(String what, Supplier<T> measurement, T onFailure) {
         try {
-            measurement.run();
+            return measurement.get();
         } catch (RuntimeException e) {
             System.out.println("  FAILED " + what + ": " + e.getMessage());
-            report.failures.add(what + ": " + e.getMessage());
+            failures.add(what + ": " + e.getMessage());
+            return onFailure;
         }
     }
 
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
+    /** A fresh application id (also the group and the prefix of its internal topics). */
+    String newAppId(String what) {
+        return "bench-" + runId + "-" + sequence.incrementAndGet() + "-" + what;
+    }
+
+    /** The environment of a service: its state dir and HTTP port, the guarantee and commit interval (0: the default), --env. */
+    Map<String, String> serviceEnv(String appId, Guarantee guarantee, long commitMs) {
+        int httpPort = KafkaBroker.freePort();
+        Map<String, String> e = new LinkedHashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap, "APPLICATION_ID", appId,
+                "STATE_DIR", workDir.resolve("state").resolve(appId).toString(), "HTTP_PORT", "" + httpPort,
+                "APPLICATION_SERVER", "127.0.0.1:" + httpPort, "PROCESSING_GUARANTEE", guarantee.config()));
+        if (commitMs > 0) {
+            e.put("KAFKA_COMMIT_INTERVAL_MS", "" + commitMs);
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        e.putAll(env);
+        return e;
+    }
+
+    /** A service from (a copy of) its jar as its container runs it: the Dockerfile's JVM flags, configured by the environment. */
+    Child startService(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
+        cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq"), 3);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(Arrays.asList(jvm.trim().split("\\s+")));
+        command.addAll(List.of(extraJvmFlags));
+        command.addAll(List.of("-jar", serviceJar(service).toString()));
+        return Child.start(logName, command, serviceEnv, logDir.resolve(logName + ".log"));
+    }
+
+    /** One of this module's mains in its own JVM. */
+    Child startMain(Class<?> main, String logName, List<String> jvmFlags, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", benchJar.toString(), main.getName()));
+        command.addAll(List.of(args));
+        return Child.start(logName, command, Map.of(), logDir.resolve(logName + ".log"));
+    }
+
+    /** A ceiling in its own JVM with the services' JVM flags. */
+    Child startCeiling(Ceiling.Kind kind, String group, long commitMs, String reset) {
+        return startMain(Ceiling.class, group, Arrays.asList(jvm.trim().split("\\s+")), kind.name(), cluster.bootstrap, group,
+                Topics.ORDERS.name(), kind.output, "" + commitMs, reset);
+    }
+
+    private synchronized Path serviceJar(String service) {
+        return jars.computeIfAbsent(service, s -> {
+            Path jar = repo.resolve(s).resolve("target").resolve(s + ".jar");
+            try {
+                Path copy = Files.createDirectories(workDir.resolve("jars")).resolve(s + ".jar");
+                return Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("no " + jar + "? build it first (benchmarks/README.md)", e);
+            }
+        });
+    }
+
+    static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3));
         } catch (IOException e) {
-            System.err.println("could not delete " + dir + ": " + e);
+            return "unknown";
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("could not delete " + dir + ": " + e);
+            }
         }
     }
 }

@@ -4,11 +4,7 @@ import io.orderpipeline.broker.KafkaBroker;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-/**
- * The benchmark's broker in its own JVM (so its GC and threads are apart from the harness's):
- * {@code BrokerMain <data dir> <port>} starts {@link KafkaBroker}, prints {@value #READY}, and stops
- * it cleanly on SIGTERM.
- */
+/** The broker in its own JVM: {@code BrokerMain <data dir> <port>} starts {@link KafkaBroker}, prints {@value #READY}, stops on SIGTERM. */
 public final class BrokerMain {
 
     static final String READY = "BROKER READY";

@@ -19,15 +19,11 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * The HTTP load client, run as its own process: {@code HttpLoad <base url> <requests/s> <warm-up s>
- * <measure s> <connections> <product>...} sends {@code GET /stats/{product}} (a random product
- * each time) open loop, the way wrk2 does: request {@code n} is due at {@code start + n / rate};
- * {@code connections} keep-alive connections each take the next due request, wait for its due
- * time and send it. When answers are slow, requests start late, and latency is measured from the
- * due time, so a stall counts for every request it delays (no coordinated omission); latency from
- * the actual send is reported beside it. A fixed set of connections (not one per request in
- * flight) keeps a slow moment from turning into a storm of new connections.
- * Prints one line starting with {@value #RESULT}.
+ * The HTTP load client in its own JVM: {@code HttpLoad <base url> <requests/s> <warm-up s> <measure s> <connections> <product>...}
+ * sends {@code GET /stats/{product}} (a random product) open loop as wrk2 does: request n is due at start + n / rate; each of
+ * the fixed keep-alive connections takes the next due request, waits for its due time and sends it. Latency is measured from
+ * the due time, so a stall counts for every request it delays (no coordinated omission), and from the send. A fixed set of
+ * connections keeps a slow moment from becoming a storm of new connections. Prints one line starting with {@value #RESULT}.
  */
 public final class HttpLoad {
 

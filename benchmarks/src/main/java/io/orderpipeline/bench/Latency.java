@@ -1,156 +1,153 @@
 package io.orderpipeline.bench;
 
-import io.orderpipeline.common.Json;
-import java.io.IOException;
+import io.orderpipeline.bench.Benchmark.Guarantee;
+import io.orderpipeline.bench.Ceiling.Kind;
+import io.orderpipeline.common.Topics;
+import io.orderpipeline.generator.DataGenerator;
+import io.orderpipeline.generator.GeneratedRecord;
+import io.orderpipeline.generator.GeneratorOptions;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * End-to-end latency at a steady open-loop rate: from an order's record timestamp (the instant it
- * was due to be sent) to the moment its output is visible to a {@code read_committed} consumer of
- * the output topic, in an HdrHistogram. The subject starts from the end of the input (a fresh
- * group with {@code auto.offset.reset=latest}); after its first output and a warm-up, the outputs
- * of the orders due in the measuring window are recorded.
+ * End-to-end latency at one steady open-loop rate: from an order's record timestamp (the instant it was due) to the moment
+ * its output is visible read_committed, in an HdrHistogram. Each subject starts at the end of the input, exactly-once at the
+ * default commit interval; after its first output and a warm-up, the outputs of the orders due in the measuring window count.
  */
 final class Latency {
 
-    private static final BigDecimal HUNDRED = new BigDecimal("100");
-    /** Every order gives one output (all generated orders are valid). */
+    /** Every order gives one output. */
     static final Predicate<byte[]> EVERY_ORDER = value -> true;
     /** Orders with amount > 100 give one output (order-filter, the transactional loop). */
-    static final Predicate<byte[]> OVER_100 = value -> {
-        try {
-            return Json.MAPPER.readTree(value).get("amount").decimalValue().compareTo(HUNDRED) > 0;
-        } catch (IOException e) {
-            return false;
-        }
-    };
+    static final Predicate<byte[]> OVER_100 = value -> Preload.json(value).get("amount").decimalValue().compareTo(new BigDecimal(100)) > 0;
+    private static final Map<String, String> OUTPUT = Map.of("order-filter", Topics.HIGH_VALUE_ORDERS.name(),
+            "order-enricher", Topics.ENRICHED_ORDERS.name(), "customer-stats", Topics.CUSTOMER_STATS.name(),
+            "customer-join", Topics.CUSTOMER_ENRICHED_ORDERS.name());
 
-    /** One measured subject. Values in the histogram are microseconds (at millisecond resolution). */
+    /** One subject; the histogram in microseconds (at millisecond resolution). */
     record Result(String subject, double rate, Histogram histogram, long expected, long seen) {
 
         double ms(double percentile) {
             return histogram.getValueAtPercentile(percentile) / 1000.0;
         }
-
-        double maxMs() {
-            return histogram.getMaxValue() / 1000.0;
-        }
     }
 
-    private final Bench bench;
+    private final Benchmark bench;
     private final double rate;
 
-    Latency(Bench bench, double rate) {
+    Latency(Benchmark bench, double rate) {
         this.bench = bench;
         this.rate = rate;
     }
 
-    /** A service from its jar, exactly-once at the default commit interval, reading from the end of the input. */
-    Result service(String service, String outputTopic, Predicate<byte[]> producesOutput) {
-        String appId = bench.newAppId(service + "-latency");
-        Map<String, String> env = bench.serviceEnv(appId, Options.EOS, 0);
-        env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
-        env.putAll(bench.options.env);
-        try {
-            return measure(service, outputTopic, producesOutput, service.equals("customer-join"),
-                    () -> bench.startService(service, appId, env));
-        } finally {
-            bench.cluster.deleteAppTopics(appId);
+    /** The three ceilings, then every service but product-revenue (its window's final record comes after the hour + grace by design). */
+    List<Result> run() {
+        System.out.printf("latency at %,.0f orders/s (exactly-once, default commit interval):%n", rate);
+        List<Result> results = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            String group = bench.newAppId(kind.name().toLowerCase() + "-latency");
+            results.add(bench.attempt(kind.subject + " latency", () -> measure(kind.subject, kind.output,
+                    kind == Kind.TRANSACTIONAL ? OVER_100 : EVERY_ORDER, false, () -> bench.startCeiling(kind, group, 100, "latest")), null));
         }
+        for (String service : bench.services) {
+            if (OUTPUT.containsKey(service)) {
+                String appId = bench.newAppId(service + "-latency");
+                Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0);
+                env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
+                results.add(bench.attempt(service + " latency", () -> measure(service, OUTPUT.get(service),
+                        service.equals("order-filter") ? OVER_100 : EVERY_ORDER, service.equals("customer-join"),
+                        () -> bench.startService(service, appId, env)), null));
+                bench.cluster.deleteAppTopics(appId);
+            }
+        }
+        return results.stream().filter(r -> r != null).toList();
     }
 
-    /** A ceiling loop in its own JVM, committing every 100 ms, reading from the end of the input. */
-    Result ceiling(Class<?> main, String subject, String outputTopic, Predicate<byte[]> producesOutput) {
-        String group = bench.newAppId(main.getSimpleName().toLowerCase() + "-latency");
-        return measure(subject, outputTopic, producesOutput, false, () -> bench.startMain(main, group, bench.options.jvmOptions,
-                bench.bootstrap(), group, "orders", outputTopic, "100", "latest"));
-    }
-
-    private Result measure(String subject, String outputTopic, Predicate<byte[]> producesOutput, boolean withCustomers,
-            Supplier<Proc> start) {
+    private Result measure(String subject, String outputTopic, Predicate<byte[]> producesOutput, boolean withCustomers, Supplier<Child> start) {
         Histogram histogram = new Histogram(Duration.ofHours(1).toNanos() / 1000, 3);
-        Output output = new Output(bench.bootstrap(), outputTopic, histogram);
-        Proc proc;
-        try {
-            proc = start.get();
-        } catch (RuntimeException e) {
-            output.close();
-            throw e;
-        }
-        try (output; Feed feed = new Feed(bench.bootstrap(), rate, bench.options.customers, bench.options.products, 7,
-                producesOutput)) {
+        long[] window = {Long.MAX_VALUE, Long.MAX_VALUE};
+        AtomicLong seen = new AtomicLong();
+        AtomicLong seenAny = new AtomicLong();
+        try (Tail output = new Tail(bench.cluster.bootstrap, outputTopic, record -> {
+                seenAny.incrementAndGet();
+                if (record.timestamp() >= window[0] && record.timestamp() < window[1]) {
+                    histogram.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()) * 1000);
+                    seen.incrementAndGet();
+                }
+            });
+             Child proc = start.get();
+             Feed feed = new Feed(bench.cluster.bootstrap, rate, bench.customers, bench.products, 7, producesOutput)) {
             proc.awaitRunning(Duration.ofSeconds(120));
             output.start();
             feed.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (output.seenAny == 0) {
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos(); seenAny.get() == 0; Benchmark.sleep(50)) {
                 proc.requireAlive();
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(subject + ": no output within 120 s of the feed's start");
                 }
-                Throughput.sleep(Duration.ofMillis(50));
             }
             if (withCustomers) {
                 feed.sendCustomers();
             }
-            long windowStart = System.currentTimeMillis() + bench.options.warmup().toMillis();
-            long windowEnd = windowStart + bench.options.measure().toMillis();
-            output.window(windowStart, windowEnd);
-            feed.measureWindow(windowStart, windowEnd);
-            feed.awaitStopped();
-            long drainDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (output.seen < feed.expected() && System.nanoTime() < drainDeadline) {
+            window[0] = System.currentTimeMillis() + bench.warmup * 1000L;
+            window[1] = window[0] + bench.measure * 1000L;
+            feed.stopAt(window[0], window[1]);
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); seen.get() < feed.expected.get()
+                    && System.nanoTime() < deadline; Benchmark.sleep(50)) {
                 proc.requireAlive();
-                Throughput.sleep(Duration.ofMillis(50));
             }
-            output.stopAndWait();
-            Result result = new Result(subject, rate, histogram, feed.expected(), output.seen);
-            System.out.printf("  %-28s %,7.0f orders/s: p50 %7.1f ms, p99 %7.1f ms, max %7.1f ms (%d of %d outputs)%n",
-                    subject, rate, result.ms(50), result.ms(99), result.maxMs(), result.seen(), result.expected());
-            return result;
-        } finally {
-            proc.stop(Duration.ofSeconds(40));
+            output.close();
+            Result r = new Result(subject, rate, histogram, feed.expected.get(), seen.get());
+            System.out.printf("  %-34s %,7.0f orders/s: p50 %7.1f ms, p99 %7.1f ms, max %7.1f ms (%d of %d outputs)%n",
+                    subject, rate, r.ms(50), r.ms(99), r.ms(100), r.seen(), r.expected());
+            return r;
         }
     }
 
-    /** Reads the output topic read_committed from its end and records the latency of the window's outputs. */
-    private static final class Output implements AutoCloseable {
+    /** Reads a topic read_committed from its end in a background thread. */
+    static final class Tail implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
-        private final Histogram histogram;
         private final Thread thread;
         private volatile boolean stop;
-        private volatile long windowStartMs = Long.MAX_VALUE;
-        private volatile long windowEndMs = Long.MAX_VALUE;
-        volatile long seen;
-        volatile long seenAny;
 
-        Output(String bootstrap, String topic, Histogram histogram) {
-            this.histogram = histogram;
+        Tail(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            consumer = new KafkaConsumer<>(p);
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
-            thread = new Thread(this::run, "latency-output");
+            thread = new Thread(() -> {
+                while (!stop) {
+                    consumer.poll(Duration.ofMillis(20)).forEach(onRecord);
+                }
+                consumer.close(Duration.ofSeconds(5));
+            }, "tail-" + topic);
             thread.setDaemon(true);
         }
 
@@ -158,39 +155,121 @@ final class Latency {
             thread.start();
         }
 
-        void window(long startMs, long endMs) {
-            windowStartMs = startMs;
-            windowEndMs = endMs;
-        }
-
-        private void run() {
-            while (!stop) {
-                var records = consumer.poll(Duration.ofMillis(20));
-                long now = System.currentTimeMillis();
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    seenAny++;
-                    long ts = record.timestamp();
-                    if (ts >= windowStartMs && ts < windowEndMs) {
-                        histogram.recordValue(Math.max(0, now - ts) * 1000);
-                        seen++;
-                    }
+        @Override
+        public void close() {
+            if (!stop) {
+                stop = true;
+                try {
+                    thread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
+                    consumer.close(Duration.ofSeconds(5));
                 }
             }
         }
+    }
 
-        void stopAndWait() {
+    /**
+     * The generator's orders open loop at {@code rate}: order n is due at start + n / rate and carries that instant as its
+     * timestamp, so a sender that falls behind shows as latency (no coordinated omission). Customer updates go between the
+     * orders; the generator's initial customers wait for {@link #sendCustomers()}.
+     */
+    static final class Feed implements AutoCloseable {
+        private final KafkaProducer<String, byte[]> producer;
+        private final Iterator<GeneratedRecord> records;
+        private final List<GeneratedRecord> customers = new ArrayList<>();
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private final Thread thread;
+        /** Outputs expected from the orders due in the measuring window. */
+        final AtomicLong expected = new AtomicLong();
+        private volatile long windowStartMs = Long.MAX_VALUE;
+        private volatile long stopMs = Long.MAX_VALUE;
+        private volatile boolean stop;
+
+        Feed(String bootstrap, double rate, int customerCount, int products, long seed, Predicate<byte[]> producesOutput) {
+            records = new DataGenerator(GeneratorOptions.defaults(seed).withCustomers(customerCount).withProducts(products)
+                    .withStartTime(Instant.now()).withEventRate(rate)).iterator();
+            GeneratedRecord first = records.next();
+            for (; first.kind() == GeneratedRecord.Kind.CUSTOMER; first = records.next()) {
+                customers.add(first);
+            }
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+            GeneratedRecord[] pending = {first};
+            thread = new Thread(() -> {
+                long startNanos = System.nanoTime();
+                long startMs = System.currentTimeMillis();
+                long dueMs = startMs;
+                for (long n = 0; !stop; ) {
+                    GeneratedRecord record = pending[0] != null ? pending[0] : records.next();
+                    pending[0] = null;
+                    if (record.isOrderSlot()) {
+                        long dueNanos = startNanos + (long) (n++ * 1e9 / rate);
+                        for (long wait; (wait = dueNanos - System.nanoTime()) > 0 && !stop; ) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        dueMs = startMs + (dueNanos - startNanos) / 1_000_000;
+                        if (dueMs >= stopMs) {
+                            break;
+                        }
+                        if (dueMs >= windowStartMs && producesOutput.test(record.value())) {
+                            expected.incrementAndGet();
+                        }
+                    }
+                    send(record, dueMs);
+                }
+            }, "feed");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void send(GeneratedRecord record, long timestamp) {
+            synchronized (producer) {
+                producer.send(new ProducerRecord<>(record.topic(), null, timestamp, record.key(), record.value()), (m, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+        }
+
+        /** Sends the generator's initial customers now (a burst). */
+        void sendCustomers() {
+            customers.forEach(c -> send(c, System.currentTimeMillis()));
+            producer.flush();
+        }
+
+        /** Counts the outputs of the orders due in [start, end), stops at {@code end} and waits for that. */
+        void stopAt(long startMs, long endMs) {
+            windowStartMs = startMs;
+            stopMs = endMs;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            producer.flush();
+            if (failure.get() != null) {
+                throw new IllegalStateException("the feed could not send: " + failure.get(), failure.get());
+            }
+        }
+
+        @Override
+        public void close() {
             stop = true;
             try {
                 thread.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-
-        @Override
-        public void close() {
-            stopAndWait();
-            consumer.close(Duration.ofSeconds(5));
+            producer.close();
         }
     }
 }

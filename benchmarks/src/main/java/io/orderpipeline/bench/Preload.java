@@ -1,5 +1,6 @@
 package io.orderpipeline.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Topics;
@@ -12,133 +13,172 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Fills {@code orders} and {@code customers} with the data generator's realistic records, once,
- * before any measurement, as a backlog a real producer left: large batches, event times ascending
- * over {@link #SPAN} (the generator's order: ascending in every partition too). Every run then
- * drains the same records.
+ * The backlog every throughput measurement drains, written once before any service starts: the data generator's orders
+ * (seed 42, without their created_at) with event times ascending over the last 24 hours, and its customers, in large
+ * batches. Also what product-revenue must count from it, and the check of what it did count.
  */
 final class Preload {
 
     static final Duration SPAN = Duration.ofHours(24);
     private static final long HOUR = Duration.ofHours(1).toMillis();
-    /** The preload's producer: the generator's settings (idempotent, acks=all, lz4) with a real backlog's batches. */
     static final Map<String, String> PRODUCER = Map.of(ProducerConfig.BATCH_SIZE_CONFIG, "262144",
             ProducerConfig.LINGER_MS_CONFIG, "50", ProducerConfig.CLIENT_ID_CONFIG, "bench-preload");
 
-    /**
-     * What was written: counts, sizes, the end offsets every drain is measured up to, and for each
-     * valid order (in the order sent) its timestamp and the partition it went to.
-     */
-    record Result(long orders, long customerRecords, double avgOrderBytes, int customers, int products,
-            Map<TopicPartition, Long> ordersEnd, Map<TopicPartition, Long> customersEnd, Duration elapsed,
-            long[] orderTimes, int[] orderPartitions) {
-
-        /**
-         * What product-revenue must have counted at the end of a drain, from the input alone: the
-         * low watermark is the lowest over the partitions of each one's highest order timestamp; an
-         * order is late when its hour's end + grace is at or behind an earlier order's timestamp in
-         * its partition; every other order of an hour whose end + grace is at or behind the low
-         * watermark is counted.
-         */
-        Revenue revenue(long graceMs) {
-            long[] highest = new long[ordersEnd.size()];
-            Arrays.fill(highest, Long.MIN_VALUE);
-            boolean[] late = new boolean[orderTimes.length];
-            long lateOrders = 0;
-            for (int i = 0; i < orderTimes.length; i++) { // in the order sent: the order of the offsets in each partition
-                int p = orderPartitions[i];
-                late[i] = close(orderTimes[i], graceMs) <= highest[p];
-                lateOrders += late[i] ? 1 : 0;
-                highest[p] = Math.max(highest[p], orderTimes[i]);
-            }
-            long low = Arrays.stream(highest).min().orElse(Long.MIN_VALUE);
-            long counted = 0;
-            for (int i = 0; i < orderTimes.length; i++) {
-                counted += !late[i] && close(orderTimes[i], graceMs) <= low ? 1 : 0;
-            }
-            return new Revenue(counted, lateOrders, low);
-        }
-
-        private static long close(long time, long graceMs) {
-            return Math.floorDiv(time, HOUR) * HOUR + HOUR + graceMs;
-        }
+    /** What was written, with each order's timestamp and partition (in the order sent) for {@link #expectedRevenue}. */
+    record Result(long orders, long customerRecords, double avgOrderBytes, int customers, int products, Map<TopicPartition, Long> ordersEnd,
+            Map<TopicPartition, Long> customersEnd, Duration elapsed, long[] orderTimes, int[] orderPartitions) {
     }
 
-    /** product-revenue's expected figures: orders counted in closed windows, orders late in their partition, the low watermark. */
-    record Revenue(long counted, long late, long lowWatermark) {
+    /** product-revenue's orders counted in windows and on the late topic, from its output or expected from the input. */
+    record Revenue(long counted, long expectedCounted, long late, long expectedLate, long windows) {
+
+        boolean exact() {
+            return counted == expectedCounted && late == expectedLate;
+        }
     }
 
     private Preload() {
     }
 
-    /** The generator's options for {@code orders} orders over {@code customers} customers, spread over the last {@link #SPAN}. */
-    static GeneratorOptions options(long orders, int customers, int products) {
-        return GeneratorOptions.defaults(42)
-                .withCustomers(customers)
-                .withProducts(products)
-                .withCount(orders)
-                .withStartTime(Instant.now().minus(SPAN))
-                .withEventRate(orders / (double) SPAN.toSeconds());
-    }
-
-    static Result run(Cluster cluster, GeneratorOptions options) {
+    static Result run(Cluster cluster, long count, int customers, int products) {
+        GeneratorOptions options = GeneratorOptions.defaults(42).withCustomers(customers).withProducts(products).withCount(count)
+                .withStartTime(Instant.now().minus(SPAN)).withEventRate(count / (double) SPAN.toSeconds());
+        cluster.ends(Topics.ORDERS.name()); // every partition has its leader (listOffsets waits): an idempotent producer's first
+        cluster.ends(Topics.CUSTOMERS.name()); // send refused as not leader got stuck on OUT_OF_ORDER_SEQUENCE_NUMBER once
         long start = System.nanoTime();
-        int count = Math.toIntExact(options.count());
-        long[] times = new long[count];
-        int[] partitions = new int[count];
+        long[] times = new long[Math.toIntExact(count)];
+        int[] partitions = new int[times.length];
         int orders = 0;
-        long customers = 0;
-        long orderBytes = 0;
+        long customerRecords = 0;
+        long bytes = 0;
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (Producer<String, byte[]> producer = GeneratorProducer.producer(
-                GeneratorProducer.producerProperties(cluster.bootstrap(), PRODUCER))) {
+        try (Producer<String, byte[]> producer = GeneratorProducer.producer(GeneratorProducer.producerProperties(cluster.bootstrap, PRODUCER))) {
             for (GeneratedRecord record : new DataGenerator(options)) {
                 byte[] value = record.value();
                 int index = -1;
                 if (record.kind() == GeneratedRecord.Kind.ORDER) {
-                    value = withoutCreatedAt(value);
+                    ObjectNode order = (ObjectNode) json(value);
+                    order.remove("created_at"); // the record timestamp says it
+                    value = Json.MAPPER.writeValueAsBytes(order);
                     index = orders++;
                     times[index] = record.timestamp();
-                    orderBytes += value.length;
+                    bytes += value.length;
                 } else if (record.isOrderSlot()) {
                     throw new IllegalStateException("the preload has no bad records: " + record);
                 } else {
-                    customers++;
+                    customerRecords++;
                 }
                 int at = index;
-                producer.send(new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(), value),
-                        (metadata, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                            } else if (at >= 0) {
-                                partitions[at] = metadata.partition();
-                            }
-                        });
+                producer.send(new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(), value), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    } else if (at >= 0) {
+                        partitions[at] = metadata.partition();
+                    }
+                });
             }
             producer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         if (failure.get() != null) {
             throw new IllegalStateException("preloading failed: " + failure.get(), failure.get());
         }
-        return new Result(orders, customers, orderBytes / (double) orders, options.customers(), options.products(),
-                cluster.endOffsets(Topics.ORDERS.name()), cluster.endOffsets(Topics.CUSTOMERS.name()),
-                Duration.ofNanos(System.nanoTime() - start), times, partitions);
+        Result result = new Result(orders, customerRecords, bytes / (double) orders, customers, products, cluster.ends(Topics.ORDERS.name()),
+                cluster.ends(Topics.CUSTOMERS.name()), Duration.ofNanos(System.nanoTime() - start), times, partitions);
+        System.out.printf("  %,d orders (avg %.0f bytes) and %,d customer records in %.1f s%n", orders, result.avgOrderBytes(),
+                customerRecords, result.elapsed().toMillis() / 1000.0);
+        return result;
     }
 
-    /** The generator's order without its {@code created_at} (the record timestamp says it): about 110 bytes of JSON. */
-    private static byte[] withoutCreatedAt(byte[] value) {
+    /**
+     * What product-revenue must have counted once it drained the input, from the input alone: the low watermark is the lowest
+     * over the partitions of each one's highest order timestamp; an order is late when its hour's end + grace is at or behind an
+     * earlier timestamp of its partition; every other order of an hour whose end + grace is at or behind the low watermark counts.
+     * Returns {counted, late}.
+     */
+    static long[] expectedRevenue(Result input, long graceMs) {
+        long[] highest = new long[input.ordersEnd().size()];
+        Arrays.fill(highest, Long.MIN_VALUE);
+        boolean[] late = new boolean[input.orderTimes().length];
+        long lateOrders = 0;
+        for (int i = 0; i < late.length; i++) { // in the order sent: the order of the offsets in each partition
+            int p = input.orderPartitions()[i];
+            late[i] = close(input.orderTimes()[i], graceMs) <= highest[p];
+            lateOrders += late[i] ? 1 : 0;
+            highest[p] = Math.max(highest[p], input.orderTimes()[i]);
+        }
+        long low = Arrays.stream(highest).min().orElse(Long.MIN_VALUE);
+        long counted = 0;
+        for (int i = 0; i < late.length; i++) {
+            counted += !late[i] && close(input.orderTimes()[i], graceMs) <= low ? 1 : 0;
+        }
+        return new long[] {counted, lateOrders};
+    }
+
+    private static long close(long time, long graceMs) {
+        return Math.floorDiv(time, HOUR) * HOUR + HOUR + graceMs;
+    }
+
+    /** The end offsets of product-revenue's output topics now: a run's output starts there. */
+    static Map<TopicPartition, Long> revenueMarks(Cluster cluster) {
+        Map<TopicPartition, Long> marks = new HashMap<>(cluster.ends(Topics.PRODUCT_REVENUE_HOURLY.name()));
+        marks.putAll(cluster.ends(Topics.PRODUCT_REVENUE_LATE.name()));
+        return marks;
+    }
+
+    /**
+     * Reads read_committed what product-revenue wrote after {@code from}: the sum of "orders" over its hourly windows, and
+     * on the late topic a late order as 1, a late partial sum as its "orders"; against {@link #expectedRevenue}.
+     */
+    static Revenue checkRevenue(Cluster cluster, Map<TopicPartition, Long> from, long[] expected) {
+        Map<TopicPartition, Long> to = cluster.ends(List.copyOf(from.keySet()), true);
+        long counted = 0;
+        long windows = 0;
+        long late = 0;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (to.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read product-revenue's output up to " + to);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode value = json(record.value());
+                    if (record.topic().equals(Topics.PRODUCT_REVENUE_HOURLY.name())) {
+                        counted += value.get("orders").asLong();
+                        windows++;
+                    } else {
+                        late += value.has("order_id") ? 1 : value.get("orders").asLong();
+                    }
+                }
+            }
+        }
+        return new Revenue(counted, expected[0], late, expected[1], windows);
+    }
+
+    static JsonNode json(byte[] value) {
         try {
-            ObjectNode order = (ObjectNode) Json.MAPPER.readTree(value);
-            order.remove("created_at");
-            return Json.MAPPER.writeValueAsBytes(order);
+            return Json.MAPPER.readTree(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,433 +1,210 @@
 package io.orderpipeline.bench;
 
+import io.orderpipeline.bench.Benchmark.Guarantee;
+import io.orderpipeline.bench.Ceiling.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.internals.AppInfoParser;
 
-/** Collects every figure of a run and writes it as markdown tables, each figure with its ratio to the non-blocking copy. */
-final class Report {
+/**
+ * Every phase's results as markdown tables, each throughput figure with its ratio to the non-blocking copies around it.
+ * What the columns mean is in benchmarks/README.md; what the figures say, in RESULTS.md.
+ */
+record Report(Run run, Preload.Result preload, List<Throughput.Result> throughput, List<Latency.Result> latency, List<Http.Result> http,
+        List<Restart.Result> restarts, List<String> notes) {
 
-    /** Hand-written notes below this line in an existing results file are kept when it is rewritten. */
-    static final String KEEP_BELOW = "<!-- generated above; notes below this line are kept when the file is rewritten -->";
-
-    /** The reference of every ratio: {@link NonBlockingCopy}. */
-    static final String NB_COPY = "non-blocking copy (kafka-clients)";
-    /** {@link PlainCopy}, an extra row: flush + commitSync every 100 ms. */
-    static final String COPY = "blocking copy (flush + commitSync)";
-    static final String TX_LOOP = "hand-written transactional filter";
-    static final List<String> STATELESS = List.of("order-filter", "order-enricher");
-    static final List<String> STATEFUL = List.of("customer-stats", "product-revenue", "customer-join");
-
-    final List<Throughput.Result> throughput = new ArrayList<>();
-    final List<Latency.Result> latency = new ArrayList<>();
-    final List<String> notes = new ArrayList<>();
-    final List<Restart.Result> restarts = new ArrayList<>();
-    final List<String> failures = new ArrayList<>();
-    final List<HttpBench.Result> http = new ArrayList<>();
-    String httpNote;
-    String latencyNote;
-    private final Options options;
-    private final Instant started = Instant.now();
-    private final String loadAtStart = loadAverage();
-    Preload.Result preload;
-
-    Report(Options options) {
-        this.options = options;
+    /** The run: its options, when it started, the load average then. */
+    record Run(Benchmark options, Instant started, String loadAtStart) {
     }
 
-    /** The mean throughput of every non-blocking copy run of this run. */
-    OptionalDouble copyThroughput() {
-        return throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).average();
-    }
-
-    private static boolean isCopy(Throughput.Result r) {
-        return r.subject().equals(NB_COPY);
-    }
-
-    /**
-     * The reference of a throughput figure: the mean of the non-blocking copies measured right before and
-     * right after it (the load of a shared machine drifts), or of every copy for a copy itself; a
-     * copy whose figure could not be measured (a steady part too short) is passed over.
-     */
-    double reference(Throughput.Result r) {
-        return reference(r, Throughput.Result::perSecond);
-    }
-
-    /** {@link #reference(Throughput.Result)} of one figure of the results. */
-    double reference(Throughput.Result r, ToDoubleFunction<Throughput.Result> figure) {
-        int at = throughput.indexOf(r);
-        double allCopies = throughput.stream().filter(Report::isCopy).mapToDouble(figure).filter(Double::isFinite)
-                .average().orElse(Double.NaN);
-        if (isCopy(r) || at < 0) {
-            return allCopies;
+    void write(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, markdown());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
-        List<Double> around = new ArrayList<>();
-        for (int i = at - 1; i >= 0; i--) {
-            if (isCopy(throughput.get(i)) && Double.isFinite(figure.applyAsDouble(throughput.get(i)))) {
-                around.add(figure.applyAsDouble(throughput.get(i)));
-                break;
-            }
-        }
-        for (int i = at + 1; i < throughput.size(); i++) {
-            if (isCopy(throughput.get(i)) && Double.isFinite(figure.applyAsDouble(throughput.get(i)))) {
-                around.add(figure.applyAsDouble(throughput.get(i)));
-                break;
-            }
-        }
-        return around.isEmpty() ? allCopies
-                : around.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    }
-
-    Optional<Throughput.Result> find(String subject, String guarantee, long commitMs) {
-        return throughput.stream().filter(r -> r.subject().equals(subject) && r.guarantee().equals(guarantee)
-                && r.commitIntervalMs() == commitMs).findFirst();
-    }
-
-    Optional<Latency.Result> copyLatency() {
-        return latency.stream().filter(r -> r.subject().equals(NB_COPY)).findFirst();
     }
 
     String markdown() {
-        StringBuilder md = new StringBuilder();
-        md.append("# Benchmark results\n\n");
-        md.append("Generated by `benchmarks/run").append(options.args.isEmpty() ? "" : " " + String.join(" ", options.args))
-                .append("` on ").append(started.truncatedTo(ChronoUnit.SECONDS)).append(" (UTC)")
-                .append(options.label.isEmpty() ? "" : "; " + options.label).append(".\n");
-        if (!options.env.isEmpty()) {
-            md.append("Extra service environment: `").append(options.env).append("`.\n");
+        Benchmark o = run.options();
+        StringBuilder md = new StringBuilder("# Benchmark results\n\n");
+        md.append("`benchmarks/run ").append(String.join(" ", o.args)).append("` on ").append(run.started().truncatedTo(ChronoUnit.SECONDS))
+                .append(o.label.isEmpty() ? "" : "; " + o.label).append(".\n");
+        if (!o.env.isEmpty()) {
+            md.append("Extra service environment: `").append(o.env).append("`.\n");
         }
-        options.variants.forEach((name, env) -> md.append("Variant `").append(name).append("`: the service with `").append(env)
-                .append("` (throughput and restart phases, each right after its baseline run).\n"));
-        md.append("How to read it: `benchmarks/README.md`. Ratios are to the non-blocking kafka-clients copy of this same run,\n"
-                + "so they hold on a noisy machine; the absolute figures do not.\n\n");
-        machine(md);
-        throughputTable(md);
-        latencyTable(md);
-        httpTable(md);
-        restartTable(md);
+        o.variants.forEach((name, env) -> md.append("Variant `").append(name).append("`: `").append(env).append("`.\n"));
+        table(md, "Machine and data", List.of("", ""), List.of(
+                List.of("CPU", Runtime.getRuntime().availableProcessors() + " cores, " + proc("/proc/cpuinfo", "model name")),
+                List.of("memory", f("%.1f GB", Long.parseLong(("0" + proc("/proc/meminfo", "MemTotal")).replaceAll("[^0-9]", "")) / 1048576.0)),
+                List.of("load average (1/5/15 min) at start / end", run.loadAtStart() + " / " + Benchmark.loadAverage()),
+                List.of("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")),
+                List.of("Kafka", AppInfoParser.getVersion() + "; one broker (KRaft, own JVM, -Xmx1g), 3 partitions per topic"),
+                List.of("input", preload == null ? "-" : f("%,d orders (avg %.0f bytes, event times ascending over %d h) over %,d customers"
+                        + " and %d products + %,d customer records, preloaded in %.1f s", preload.orders(), preload.avgOrderBytes(),
+                        Preload.SPAN.toHours(), preload.customers(), preload.products(), preload.customerRecords(), preload.elapsed().toMillis() / 1e3)),
+                List.of("services", "`java " + o.jvm + " -jar <service>.jar`, the ceilings with the same flags")));
+        throughputTables(md);
+        Optional<Latency.Result> copy = latency.stream().filter(r -> r.subject().equals(Kind.NON_BLOCKING.subject)).findFirst();
+        table(md, "End-to-end latency at a steady rate (exactly-once, default commit interval)", List.of("subject", "orders/s", "p50 ms",
+                "p99 ms", "p99.9 ms", "max ms", "p50 x copy", "p99 x copy", "outputs measured"), latency.stream().map(r -> List.of(r.subject(),
+                f("%,.0f", r.rate()), f("%.0f", r.ms(50)), f("%.0f", r.ms(99)), f("%.0f", r.ms(99.9)), f("%.0f", r.ms(100)),
+                copy.map(c -> f("%.1f", r.ms(50) / c.ms(50))).orElse("-"), copy.map(c -> f("%.1f", r.ms(99) / c.ms(99))).orElse("-"),
+                f("%,d of %,d", r.seen(), r.expected()))).toList());
+        table(md, "HTTP latency: `GET /stats/{product}` on product-revenue, open loop, from the due time (and from the send)",
+                List.of("requests/s", "orders/s meanwhile", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "from send p50 / p99 / max ms", "200",
+                        "not 200", "failed"), http.stream().map(h -> List.of(f("%.0f", h.requestRate()), f("%,.0f", h.feedRate()),
+                        f("%.2f", h.ms("p50")), f("%.2f", h.ms("p99")), f("%.2f", h.ms("p999")), f("%.1f", h.ms("max")),
+                        f("%.2f / %.2f / %.1f", h.ms("send_p50"), h.ms("send_p99"), h.ms("send_max")), "" + h.figures().get("ok"),
+                        "" + h.figures().get("not200"), "" + h.figures().get("failed"))).toList());
+        table(md, "Restart and restore: customer-stats, exactly-once (seconds from the restart)", List.of("event", "variant", "membership",
+                "standbys", "instances", "customers in state", "to RUNNING", "to queryable", "survivor queryable", "to every partition"
+                        + " processing", "per partition", "changelog records restored", "load at the restart", "state"),
+                restarts.stream().map(r -> List.of(r.event(), r.variant().isEmpty() ? "default" : r.variant(),
+                        r.membership().name().toLowerCase(), "" + r.standbys(), "" + r.instances(), f("%,d", r.customers()), f("%.1f", r.toRunning()),
+                        f("%.1f", r.queryable()), f("%.1f", r.survivorQueryable()), f("%.1f", r.processing()),
+                        r.perPartition().stream().map(s -> f("%.1f", s)).toList().toString(), f("%,d", r.restored()), r.load(),
+                        (r.exact() ? "exact (" : "**WRONG** (") + r.detail() + ")")).toList());
         targets(md);
-        if (!failures.isEmpty()) {
-            md.append("## Failures in this run\n\n");
-            failures.forEach(f -> md.append("- ").append(f).append('\n'));
-            md.append('\n');
-        }
-        if (!notes.isEmpty()) {
-            md.append("## Notes\n\n");
-            notes.forEach(n -> md.append("- ").append(n).append('\n'));
-            md.append('\n');
-        }
+        List<String> all = new ArrayList<>(o.failures.stream().map(f -> "FAILED " + f).toList());
+        all.addAll(notes);
+        all.forEach(n -> md.append("- ").append(n).append('\n'));
         return md.toString();
     }
 
-    private void machine(StringBuilder md) {
-        md.append("## Machine and data\n\n| | |\n|---|---|\n");
-        row(md, "CPU", Runtime.getRuntime().availableProcessors() + " cores, " + cpuModel());
-        row(md, "memory", memory());
-        row(md, "load average (1/5/15 min) at start / end", loadAtStart + " / " + loadAverage());
-        row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        row(md, "JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        row(md, "Kafka", AppInfoParser.getVersion() + " (clients, Streams and the broker); one broker (KRaft, own JVM, -Xmx1g),"
-                + " 3 partitions per topic, replication 1");
-        if (preload != null) {
-            row(md, "input", String.format(Locale.ROOT, "%,d orders (valid JSON, avg value %.0f bytes, keys = order ids, event times"
-                            + " ascending over %d h in each of the %d partitions) over %,d customers and %d products + %,d customer records;"
-                            + " preloaded before any measurement in %.1f s (lz4, batch.size %s, linger.ms %s)",
-                    preload.orders(), preload.avgOrderBytes(), Preload.SPAN.toHours(), preload.ordersEnd().size(),
-                    preload.customers(), preload.products(),
-                    preload.customerRecords(), preload.elapsed().toMillis() / 1000.0,
-                    Preload.PRODUCER.get("batch.size"), Preload.PRODUCER.get("linger.ms")));
+    private void throughputTables(StringBuilder md) {
+        table(md, "Throughput: draining the preloaded input", List.of("subject", "guarantee", "commit.interval.ms", "records/s", "x copy",
+                "steady records/s", "steady x copy", "drain s", "start to RUNNING s", "CPU s/1M orders", "broker CPU s/1M", "CPU-bound x copy",
+                "peak RSS MB"), throughput.stream().map(r -> List.of(r.subject(), r.guarantee().config(), "" + r.commitIntervalMs(),
+                f("%,.0f", r.perSecond()), f("%.2f", ratio(r)), f("%,.0f", r.steadyPerSecond()),
+                f("%.2f", r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond)), f("%.1f", r.seconds()),
+                f("%.1f", r.startupSeconds()), f("%.1f", r.cpuPerMillion()), f("%.1f", r.brokerCpuPerMillion()), f("%.2f", cpuBound(r)),
+                f("%.0f", r.peakRssMb()))).toList());
+        table(md, "product-revenue: every order counted (read_committed output against the input)", List.of("subject", "guarantee",
+                "commit.interval.ms", "windows", "orders counted", "expected", "on product-revenue-late", "expected", "check"),
+                throughput.stream().filter(r -> r.revenue() != null).map(r -> List.of(r.subject(), r.guarantee().config(),
+                        "" + r.commitIntervalMs(), f("%,d", r.revenue().windows()), f("%,d", r.revenue().counted()),
+                        f("%,d", r.revenue().expectedCounted()), f("%,d", r.revenue().late()), f("%,d", r.revenue().expectedLate()),
+                        r.revenue().exact() ? "equal" : "**MISMATCH**")).toList());
+        if (run.options().repeat > 1) {
+            Map<String, List<Throughput.Result>> groups = throughput.stream().collect(Collectors.groupingBy(
+                    r -> r.subject() + " | " + r.guarantee().config() + " | " + r.commitIntervalMs(), LinkedHashMap::new, Collectors.toList()));
+            table(md, "Medians over the repeats", List.of("subject | guarantee | commit.interval.ms", "runs", "records/s", "x copy",
+                    "steady x copy", "CPU s/1M", "broker CPU s/1M", "CPU-bound x copy"), groups.entrySet().stream().map(g -> List.of(g.getKey(),
+                    "" + g.getValue().size(), f("%,.0f", median(g.getValue(), Throughput.Result::perSecond)), f("%.2f", median(g.getValue(),
+                    this::ratio)), f("%.2f", median(g.getValue(), r -> r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond))),
+                    f("%.1f", median(g.getValue(), Throughput.Result::cpuPerMillion)), f("%.1f", median(g.getValue(),
+                    Throughput.Result::brokerCpuPerMillion)), f("%.2f", median(g.getValue(), this::cpuBound)))).toList());
         }
-        row(md, "services", "`java " + String.join(" ", options.jvmOptions) + " -jar <service>/target/<service>.jar` (the Dockerfile's"
-                + " JVM flags; the ceilings with the same flags), one process each");
-        md.append('\n');
-    }
-
-    private void throughputTable(StringBuilder md) {
-        if (throughput.isEmpty()) {
-            return;
-        }
-        md.append("## Throughput: draining the preloaded input\n\n");
-        md.append("\"× copy\": to the mean of the non-blocking copies (`NonBlockingCopy`: never waits on its producer, commits"
-                + " asynchronously what is acknowledged) run right before and after it (for that copy: to the mean of all its runs).\n\n");
-        md.append(String.format(Locale.ROOT, "records/s: every order from RUNNING until the committed offsets cover the input. Steady: from the\n"
-                + "moment %.0f%% of the orders are committed (after the JIT warm-up of a fresh JVM) to the end. CPU: seconds of CPU\n"
-                + "time (user + system, /proc/<pid>/stat) per million orders from RUNNING to drained, of the subject's JVM and of the\n"
-                + "broker's JVM: less sensitive to the other load on the machine than records/s. Peak RSS: the subject's VmHWM when drained.%n%n",
-                Throughput.STEADY_FROM * 100));
-        md.append("CPU-bound × copy: the copy's CPU per record (its JVM + the broker) over the subject's, i.e. the ratio the\n"
-                + "throughput would have if CPU alone set it (2 cores, both fully used).\n\n");
-        md.append("| subject | guarantee | commit.interval.ms | records/s | × copy | steady records/s | steady × copy |"
-                + " drain s | start to RUNNING s | CPU s/1M orders: subject | CPU s/1M: broker | CPU-bound × copy | peak RSS MB |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Throughput.Result r : throughput) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %s | %s | %.1f | %.1f | %s | %s | %s | %s |%n",
-                    r.subject(), r.guarantee(), r.commitIntervalMs(), r.perSecond(), r.perSecond() / reference(r),
-                    figure("%,.0f", r.steadyPerSecond()), figure("%.2f", r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond)),
-                    r.seconds(), r.startupSeconds(), figure("%.1f", r.cpuSecondsPerMillion()), figure("%.1f", r.brokerCpuPerMillion()),
-                    figure("%.2f", cpuBound(r)), figure("%.0f", r.peakRssMb())));
-        }
-        revenueTable(md);
-        if (options.repeat > 1) {
-            medians(md);
-        }
-        OptionalDouble min = throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).min();
-        OptionalDouble max = throughput.stream().filter(Report::isCopy).mapToDouble(Throughput.Result::perSecond).max();
-        if (min.isPresent()) {
-            md.append(String.format(Locale.ROOT, "%nThe non-blocking copy ranged from %,.0f to %,.0f records/s in this run (the machine's noise).%n",
-                    min.getAsDouble(), max.getAsDouble()));
-        }
-        md.append('\n');
-    }
-
-    /** product-revenue's count check: what its windows counted against what the input implies. */
-    private void revenueTable(StringBuilder md) {
-        List<Throughput.Result> checked = throughput.stream().filter(r -> r.revenue() != null).toList();
-        if (checked.isEmpty()) {
-            return;
-        }
-        md.append("\nproduct-revenue, every order counted: the sum of \"orders\" over what the run wrote to `product-revenue-hourly`, and the\n"
-                + "orders it wrote to `product-revenue-late`, read read_committed, against the input alone: the orders of every hour whose\n"
-                + "end + grace is at or behind the low watermark at the end of the run (the lowest over the partitions of `orders` of\n"
-                + "each one's last timestamp), and the orders late in their own partition (none: event times ascend in each).\n\n"
-                + "| subject | guarantee | commit.interval.ms | windows | orders counted | expected | on product-revenue-late | expected | check |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---|\n");
-        for (Throughput.Result r : checked) {
-            RevenueCheck.Result c = r.revenue();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %,d | %,d | %,d | %,d | %s |%n", r.subject(), r.guarantee(),
-                    r.commitIntervalMs(), c.windows(), c.counted(), c.expectedCounted(), c.late(), c.expectedLate(),
-                    c.exact() ? "equal" : "**MISMATCH**"));
+        var copies = throughput.stream().filter(Throughput.Result::isCopy).mapToDouble(Throughput.Result::perSecond).summaryStatistics();
+        if (copies.getCount() > 0) {
+            md.append(f("The non-blocking copy ranged from %,.0f to %,.0f records/s in this run.%n%n", copies.getMin(), copies.getMax()));
         }
     }
 
-    /** A throughput figure over its reference: the figure that holds on a noisy machine. */
+    /**
+     * The reference of a figure: the mean of the non-blocking copies right before and after it (the load of a shared machine
+     * drifts), or of every copy for a copy itself; a copy whose figure is NaN is passed over.
+     */
+    double reference(Throughput.Result r, ToDoubleFunction<Throughput.Result> figure) {
+        int at = throughput.indexOf(r);
+        List<Double> around = new ArrayList<>();
+        for (int step : new int[] {-1, 1}) {
+            for (int i = at + step; !r.isCopy() && i >= 0 && i < throughput.size(); i += step) {
+                if (throughput.get(i).isCopy() && Double.isFinite(figure.applyAsDouble(throughput.get(i)))) {
+                    around.add(figure.applyAsDouble(throughput.get(i)));
+                    break;
+                }
+            }
+        }
+        return (around.isEmpty() ? throughput.stream().filter(Throughput.Result::isCopy).map(figure::applyAsDouble).filter(Double::isFinite).toList()
+                : around).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
     double ratio(Throughput.Result r) {
-        return r.perSecond() / reference(r);
+        return r.perSecond() / reference(r, Throughput.Result::perSecond);
     }
 
-    /** The mean {@link #ratio} of a subject's runs with this setting (the transactional loop runs twice). */
-    OptionalDouble meanRatio(String subject, String guarantee, long commitMs) {
-        return throughput.stream().filter(r -> r.subject().equals(subject) && r.guarantee().equals(guarantee)
-                && r.commitIntervalMs() == commitMs).mapToDouble(this::ratio).average();
+    /** The copy's CPU per record (its JVM + the broker) over the subject's: the ratio if CPU alone set the throughput. */
+    private double cpuBound(Throughput.Result r) {
+        return reference(r, c -> c.cpuPerMillion() + c.brokerCpuPerMillion()) / (r.cpuPerMillion() + r.brokerCpuPerMillion());
     }
 
-    /** The copy's CPU per record (JVM + broker) over the subject's. */
-    double cpuBound(Throughput.Result r) {
-        return reference(r, Report::totalCpu) / totalCpu(r);
-    }
-
-    private static double totalCpu(Throughput.Result r) {
-        return r.cpuSecondsPerMillion() + r.brokerCpuPerMillion();
-    }
-
-    /** With --repeat: the median of each subject and setting over its repeats. */
-    private void medians(StringBuilder md) {
-        md.append("\nMedians over the repeats:\n\n| subject | guarantee | commit.interval.ms | runs | records/s | × copy | steady records/s |"
-                + " steady × copy | CPU s/1M: subject | CPU s/1M: broker | CPU-bound × copy |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        java.util.Map<String, List<Throughput.Result>> groups = new java.util.LinkedHashMap<>();
-        for (Throughput.Result r : throughput) {
-            groups.computeIfAbsent(r.subject() + "|" + r.guarantee() + "|" + r.commitIntervalMs(), k -> new ArrayList<>()).add(r);
-        }
-        groups.values().forEach(runs -> {
-            Throughput.Result first = runs.get(0);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %,.0f | %.2f | %,.0f | %.2f | %.1f | %.1f | %.2f |%n", first.subject(),
-                    first.guarantee(), first.commitIntervalMs(), runs.size(),
-                    median(runs, Throughput.Result::perSecond), median(runs, r -> r.perSecond() / reference(r)),
-                    median(runs, Throughput.Result::steadyPerSecond),
-                    median(runs, r -> r.steadyPerSecond() / reference(r, Throughput.Result::steadyPerSecond)),
-                    median(runs, Throughput.Result::cpuSecondsPerMillion), median(runs, Throughput.Result::brokerCpuPerMillion),
-                    median(runs, this::cpuBound)));
-        });
-    }
-
-    private static double median(List<Throughput.Result> runs, ToDoubleFunction<Throughput.Result> figure) {
-        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    }
-
-    private void latencyTable(StringBuilder md) {
-        if (latency.isEmpty() && latencyNote == null) {
-            return;
-        }
-        md.append("## End-to-end latency at a steady rate (exactly-once, default commit interval)\n\n");
-        md.append("Record timestamp (when the order was due to be sent) to the output being visible to a read_committed consumer.\n\n");
-        md.append("| subject | orders/s | p50 ms | p99 ms | p99.9 ms | max ms | p50 × copy | p99 × copy | outputs measured |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        Optional<Latency.Result> copy = copyLatency();
-        for (Latency.Result r : latency) {
-            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.0f | %.0f | %.0f | %.0f | %s | %s | %,d of %,d |%n", r.subject(),
-                    r.rate(), r.ms(50), r.ms(99), r.ms(99.9), r.maxMs(),
-                    copy.map(c -> ratio(r.ms(50), c.ms(50))).orElse("-"), copy.map(c -> ratio(r.ms(99), c.ms(99))).orElse("-"),
-                    r.seen(), r.expected()));
-        }
-        if (latencyNote != null) {
-            md.append("| product-revenue | - | - | - | - | - | - | - | ").append(latencyNote).append(" |\n");
-        }
-        md.append('\n');
-    }
-
-    private void httpTable(StringBuilder md) {
-        md.append("## HTTP latency: `GET /stats/{product}` on product-revenue\n\n");
-        if (http.isEmpty()) {
-            md.append(httpNote == null ? "Not measured in this run.\n\n" : httpNote + "\n\n");
-            return;
-        }
-        md.append("Open loop from a second JVM (`HttpLoad`, wrk2-style: " + HttpBench.CONNECTIONS + " keep-alive connections, request n due at\n"
-                + "start + n/rate), a random product each request, orders flowing into the store meanwhile. Latency from the instant each\n"
-                + "request was due (a stall counts for every request it delays: coordinated omission corrected), and from its actual send.\n\n");
-        md.append("| requests/s | orders/s meanwhile | p50 ms | p99 ms | p99.9 ms | max ms | p50 / p99 / max from send ms | 200 | not 200 | failed | × copy |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|\n");
-        for (HttpBench.Result h : http) {
-            md.append(String.format(Locale.ROOT, "| %.0f | %,.0f | %.2f | %.2f | %.2f | %.1f | %.2f / %.2f / %.1f | %d | %d | %d | n/a (no Kafka path) |%n",
-                    h.requestRate(), h.feedRate(), h.ms("p50"), h.ms("p99"), h.ms("p999"), h.ms("max"),
-                    h.ms("send_p50"), h.ms("send_p99"), h.ms("send_max"), h.count("ok"), h.count("not200"), h.count("failed")));
-        }
-        md.append('\n');
-    }
-
-    /** A figure, or "-" where it could not be measured (NaN). */
-    private static String figure(String format, double value) {
-        return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "-";
-    }
-
-    private void restartTable(StringBuilder md) {
-        if (restarts.isEmpty()) {
-            return;
-        }
-        md.append("## Restart and restore after kill -9: customer-stats, exactly-once\n\n");
-        md.append("Seconds from the restart of the killed instance (started again at once, same state dir); sigterm: stopped cleanly\n"
-                + "first; scale-out: nothing stopped, from the start of a second instance (\"restarted\" is the one that joined).\n\n");
-        md.append("| event | variant | membership | standby replicas | instances | customers in state | to RUNNING | to queryable (restarted instance) |"
-                + " to queryable (survivor) | to every partition processing | per partition | changelog records restored |"
-                + " load average at the kill | state after restore |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n");
-        for (Restart.Result r : restarts) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %,d | %.1f | %.1f | %s | %.1f | %s | %,d | %s | %s |%n",
-                    r.kind(), r.variant().isEmpty() ? "default" : "`" + r.variant() + "`",
-                    r.staticMembership() ? "static" : "dynamic", r.standbys(), r.instances(),
-                    r.customers(), r.toRunningSeconds(), r.queryableSeconds(),
-                    Double.isNaN(r.survivorQueryableSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f", r.survivorQueryableSeconds()),
-                    r.toServingSeconds(), r.probeSeconds().stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList(),
-                    r.restoredRecords(), r.loadAverage(), r.exact() ? "exact (" + r.detail() + ")" : "WRONG (" + r.detail() + ")"));
-        }
-        md.append("\nQueryable: `GET /customers/{id}/stats` answers 200 for a customer of each partition. Processing: a probe order per\n"
-                + "partition, sent at the restart, has its new totals visible read_committed (count 2 = the order before the kill + the probe).\n"
-                + "Static membership: each instance has its own `KAFKA_GROUP_INSTANCE_ID` (as docker-compose.yml runs the stateful services), so\n"
-                + "the restarted one takes its partitions back at once; dynamic: none, so the group waits for the killed member's session\n"
-                + "to time out (`session.timeout.ms`, 45 s by default) before it rebalances. Changelog records restored: the sum of the\n"
-                + "restarted instance's \"Finished restoring changelog ... with a total number of N records\" lines (Kafka Streams'\n"
-                + "`StoreChangelogReader` at INFO): about the whole state when exactly-once wiped it, little when the local state survived.\n\n");
-    }
-
+    /** Issue 7's targets on the ratios, exactly-once at the first commit interval. */
     private void targets(StringBuilder md) {
-        long defaultCommit = options.commitIntervals.get(0);
-        List<String> rows = new ArrayList<>();
-        for (String s : options.services) {
-            double share = STATELESS.contains(s) ? 0.60 : 0.35;
-            find(s, Options.EOS, defaultCommit).ifPresent(r -> rows.add(String.format(Locale.ROOT,
-                    "| %s exactly-once >= %.0f%% of the non-blocking copy | %.0f%% (%,.0f records/s; copies around it %,.0f) | %s |", s,
-                    share * 100, 100 * ratio(r), r.perSecond(), reference(r), verdict(ratio(r) >= share))));
+        Benchmark o = run.options();
+        long commit = o.commitIntervals.get(0);
+        double loop = throughput.stream().filter(r -> r.subject().equals(Kind.TRANSACTIONAL.subject)).mapToDouble(this::ratio).average().orElse(Double.NaN);
+        List<List<String>> rows = new ArrayList<>();
+        for (String s : o.services) {
+            Optional<Throughput.Result> eos = find(s, Guarantee.EXACTLY_ONCE_V2, commit);
+            Optional<Throughput.Result> alos = find(s, Guarantee.AT_LEAST_ONCE, commit);
+            double share = List.of("order-filter", "order-enricher").contains(s) ? 0.60 : 0.35;
+            eos.ifPresent(e -> rows.add(List.of(f("%s exactly-once >= %.0f%% of the copy", s, share * 100), f("%.2f", ratio(e)), verdict(ratio(e) >= share))));
+            eos.flatMap(e -> alos.map(a -> ratio(e) / ratio(a))).ifPresent(x -> rows.add(List.of(s + " exactly-once >= 75% of at-least-once",
+                    f("%.2f", x), verdict(x >= 0.75))));
+            eos.filter(e -> Double.isFinite(loop)).ifPresent(e -> rows.add(List.of(s + " at least the transactional loop's ratio",
+                    f("%.2f vs %.2f", ratio(e), loop), verdict(ratio(e) >= loop))));
         }
-        for (String s : options.services) {
-            Optional<Throughput.Result> eos = find(s, Options.EOS, defaultCommit);
-            Optional<Throughput.Result> alos = find(s, Options.ALOS, defaultCommit);
-            if (eos.isPresent() && alos.isPresent()) {
-                double ratio = ratio(eos.get()) / ratio(alos.get());
-                rows.add(String.format(Locale.ROOT, "| %s exactly-once within 25%% of at-least-once (commit %d ms) | %.0f%% of it"
-                        + " (%.2f vs %.2f × copy; %,.0f vs %,.0f records/s) | %s |", s, defaultCommit, 100 * ratio, ratio(eos.get()),
-                        ratio(alos.get()), eos.get().perSecond(), alos.get().perSecond(), verdict(ratio >= 0.75)));
-            }
-        }
-        OptionalDouble loop = meanRatio(TX_LOOP, Options.EOS, 100);
-        for (String s : options.services) {
-            Optional<Throughput.Result> eos = find(s, Options.EOS, defaultCommit);
-            if (eos.isPresent() && loop.isPresent()) {
-                double ratio = ratio(eos.get()) / loop.getAsDouble();
-                rows.add(String.format(Locale.ROOT, "| %s at least as fast as the hand-written transactional loop | %.2f × (%.2f vs %.2f × copy) | %s |",
-                        s, ratio, ratio(eos.get()), loop.getAsDouble(), verdict(ratio >= 1)));
-            }
-        }
-        for (HttpBench.Result h : http) {
-            rows.add(String.format(Locale.ROOT, "| HTTP p99 < 10 ms at %.0f requests/s (orders flowing: %,.0f/s) | %.2f ms | %s |",
-                    h.requestRate(), h.feedRate(), h.ms("p99"), verdict(h.ms("p99") < 10 && h.count("failed") == 0)));
-        }
-        if (rows.isEmpty()) {
-            return;
-        }
-        md.append("## Targets (issue 7)\n\nOn the ratios to the non-blocking copies around each run (the loop: the mean of its two runs' ratios),"
-                + " exactly-once at the first commit interval.\n\n| target | this run | holds |\n|---|---|---|\n");
-        rows.forEach(r -> md.append(r).append('\n'));
-        md.append('\n');
+        http.forEach(h -> rows.add(List.of(f("HTTP p99 < 10 ms at %.0f requests/s, orders %,.0f/s", h.requestRate(), h.feedRate()),
+                f("%.2f ms", h.ms("p99")), verdict(h.ms("p99") < 10 && h.figures().get("failed") == 0))));
+        table(md, "Targets (issue 7)", List.of("target", "this run", "holds"), rows);
+    }
+
+    private Optional<Throughput.Result> find(String subject, Guarantee guarantee, long commitMs) {
+        return throughput.stream().filter(r -> r.subject().equals(subject) && r.guarantee() == guarantee && r.commitIntervalMs() == commitMs)
+                .findFirst();
     }
 
     private static String verdict(boolean holds) {
         return holds ? "yes" : "**no**";
     }
 
-    private static String ratio(double value, double reference) {
-        return reference > 0 ? String.format(Locale.ROOT, "%.1f", value / reference) : "-";
+    private static double median(List<Throughput.Result> runs, ToDoubleFunction<Throughput.Result> figure) {
+        double[] v = runs.stream().mapToDouble(figure).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static void row(StringBuilder md, String name, String value) {
-        md.append("| ").append(name).append(" | ").append(value).append(" |\n");
-    }
-
-    /** Writes the markdown to {@code file}, keeping whatever an existing file has below {@link #KEEP_BELOW}. */
-    void write(Path file) {
-        try {
-            String kept = "";
-            if (Files.exists(file)) {
-                String old = Files.readString(file, StandardCharsets.UTF_8);
-                int at = old.indexOf(KEEP_BELOW);
-                if (at >= 0) {
-                    kept = old.substring(at + KEEP_BELOW.length());
-                }
-            }
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            Files.writeString(file, markdown() + KEEP_BELOW + (kept.isEmpty() ? "\n" : kept), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+    /** A markdown table under a heading; nothing without rows. Text columns left, figures right. */
+    private static void table(StringBuilder md, String title, List<String> header, List<List<String>> rows) {
+        if (rows.isEmpty()) {
+            return;
         }
+        md.append("\n## ").append(title).append("\n\n| ").append(String.join(" | ", header)).append(" |\n|");
+        rows.get(0).forEach(cell -> md.append(cell.matches("[-0-9.,% ]+") ? "---:|" : "---|"));
+        rows.forEach(row -> md.append("\n| ").append(String.join(" | ", row)).append(" |"));
+        md.append("\n\n");
     }
 
-    private static String cpuModel() {
-        return firstLine(Path.of("/proc/cpuinfo"), "model name").map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+    /** A formatted figure; "-" where it could not be measured (NaN). */
+    private static String f(String format, Object... values) {
+        for (Object v : values) {
+            if (v instanceof Double d && !Double.isFinite(d)) {
+                return "-";
+            }
+        }
+        return String.format(Locale.ROOT, format, values);
     }
 
-    private static String memory() {
-        return firstLine(Path.of("/proc/meminfo"), "MemTotal")
-                .map(l -> String.format(Locale.ROOT, "%.1f GB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
-                .orElse("unknown");
-    }
-
-    static String loadAverage() {
+    private static String proc(String file, String prefix) {
         try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException | RuntimeException e) {
+            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix)).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        } catch (IOException e) {
             return "unknown";
-        }
-    }
-
-    private static Optional<String> firstLine(Path file, String prefix) {
-        try {
-            return Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
         }
     }
 }

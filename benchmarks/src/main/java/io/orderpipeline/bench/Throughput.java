@@ -1,167 +1,194 @@
 package io.orderpipeline.bench;
 
+import io.orderpipeline.bench.Benchmark.Guarantee;
+import io.orderpipeline.bench.Ceiling.Kind;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How fast a consumer group drains the preloaded input: from its "-> RUNNING" line (it has its
- * partitions and starts processing) until its committed offsets cover the whole input, and, for
- * a streams app with repartition topics, everything it wrote to them too.
+ * How fast each subject drains the preloaded input: from its "-> RUNNING" line until its committed offsets cover the
+ * input and, for a streams app, the end of each of its repartition topics. A non-blocking copy runs before every other
+ * measurement and once at the end (each ratio is to the copies right before and after); the blocking copy and the
+ * transactional loop at the start and at the end; one unmeasured copy first warms up the broker.
  */
 final class Throughput {
 
     /**
-     * One measured drain.
-     *
-     * @param seconds                from RUNNING until the input is drained
-     * @param steadyPerSecond        records/s of the steady part (from {@value #STEADY_FROM} of the input committed)
-     * @param cpuSecondsPerMillion   CPU time (user + system) the subject's JVM used from RUNNING to drained, per 1M records
-     * @param brokerCpuPerMillion    the same for the broker's JVM
-     * @param peakRssMb              the subject's peak resident set size (VmHWM) when drained
-     * @param revenue                product-revenue's count check, else null
+     * One drain. Steady: records/s from the moment half the orders are committed (after a fresh JVM's JIT warm-up), NaN when
+     * the commits jumped over most of it. CPU seconds per 1M orders from RUNNING to drained, of the subject's JVM and the broker's.
      */
-    record Result(String subject, String guarantee, long commitIntervalMs, long records, double seconds,
-            double startupSeconds, double steadyPerSecond, double cpuSecondsPerMillion, double brokerCpuPerMillion,
-            double peakRssMb, RevenueCheck.Result revenue) {
+    record Result(String subject, Guarantee guarantee, long commitIntervalMs, long records, double seconds, double startupSeconds,
+            double steadyPerSecond, double cpuPerMillion, double brokerCpuPerMillion, double peakRssMb, Preload.Revenue revenue) {
 
         double perSecond() {
             return records / seconds;
         }
 
-        Result with(RevenueCheck.Result check) {
-            return new Result(subject, guarantee, commitIntervalMs, records, seconds, startupSeconds, steadyPerSecond,
-                    cpuSecondsPerMillion, brokerCpuPerMillion, peakRssMb, check);
+        boolean isCopy() {
+            return subject.equals(Kind.NON_BLOCKING.subject);
         }
     }
 
-    /** A steady part shorter than this, or with fewer than this share of the orders, is not measured (shown as "-"). */
-    static final double MIN_STEADY_SECONDS = 0.2;
-    static final double MIN_STEADY_SHARE = 0.25;
+    private final Benchmark bench;
+    private final Preload.Result preload;
+    private final List<Result> results = new ArrayList<>();
 
-    /**
-     * The steady part of a drain starts once the committed offsets cover this share of the orders:
-     * the first part of a fresh JVM's work is mostly JIT compilation and fetching metadata.
-     */
-    static final double STEADY_FROM = 0.5;
-
-    private final Bench bench;
-
-    Throughput(Bench bench) {
+    Throughput(Benchmark bench, Preload.Result preload) {
         this.bench = bench;
+        this.preload = preload;
     }
 
-    /** A service from its jar, with a fresh application id, draining the preloaded input. */
-    Result service(String service, String guarantee, long commitIntervalMs) {
-        return service(service, guarantee, commitIntervalMs, null, Map.of());
+    List<Result> run() {
+        System.out.println("throughput (drain the preloaded orders); warm-up of the broker: one non-blocking copy, not counted");
+        bench.attempt("warm-up copy", () -> ceiling(Kind.NON_BLOCKING), null);
+        copy();
+        extras();
+        for (String service : bench.services) {
+            for (int repeat = 0; repeat < bench.repeat; repeat++) {
+                for (long commit : bench.commitIntervals) {
+                    for (Guarantee guarantee : bench.guaranteesAt(commit)) {
+                        copy();
+                        add(service + " " + guarantee.config() + " " + commit, () -> service(service, guarantee, commit, null, Map.of()));
+                        bench.variants.forEach((name, env) -> {
+                            copy();
+                            add(service + " [" + name + "] " + guarantee.config(), () -> service(service, guarantee, commit, name, env));
+                        });
+                    }
+                }
+            }
+        }
+        copy();
+        extras();
+        copy();
+        return results;
     }
 
-    /** {@link #service(String, String, long)} with a tuning variant's extra environment (variant null: the baseline). */
-    Result service(String service, String guarantee, long commitIntervalMs, String variant, Map<String, String> variantEnv) {
-        String appId = bench.newAppId(service + "-" + shortName(guarantee) + "-" + commitIntervalMs);
-        Map<String, String> env = bench.serviceEnv(appId, guarantee, commitIntervalMs);
+    private void copy() {
+        add("non-blocking copy", () -> ceiling(Kind.NON_BLOCKING));
+    }
+
+    private void extras() {
+        add("blocking copy", () -> ceiling(Kind.BLOCKING));
+        add("transactional loop", () -> ceiling(Kind.TRANSACTIONAL));
+    }
+
+    private void add(String what, java.util.function.Supplier<Result> measurement) {
+        Result r = bench.attempt(what, measurement, null);
+        if (r != null) {
+            results.add(r);
+        }
+    }
+
+    private Result ceiling(Kind kind) {
+        String group = bench.newAppId(kind.name().toLowerCase());
+        try (Child proc = bench.startCeiling(kind, group, 100, "earliest")) {
+            Guarantee guarantee = kind == Kind.TRANSACTIONAL ? Guarantee.EXACTLY_ONCE_V2 : Guarantee.AT_LEAST_ONCE;
+            return drain(proc, kind.subject, group, guarantee, 100, preload.ordersEnd(), null);
+        }
+    }
+
+    /** A service from its jar with a fresh application id; a variant (null: the baseline) adds its environment. */
+    private Result service(String service, Guarantee guarantee, long commitMs, String variant, Map<String, String> variantEnv) {
+        String appId = bench.newAppId(service + "-" + guarantee.name().toLowerCase().substring(0, 4) + "-" + commitMs);
+        Map<String, String> env = bench.serviceEnv(appId, guarantee, commitMs);
         env.putAll(variantEnv);
         boolean revenue = service.equals("product-revenue");
-        Map<TopicPartition, Long> outputFrom = revenue ? RevenueCheck.marks(bench.cluster) : Map.of();
-        Proc proc = bench.startService(service, appId, env);
-        String subject = variant == null ? service : service + " [" + variant + "]";
-        Result result;
-        try {
-            result = drain(proc, subject, appId, guarantee, commitIntervalMs, inputs(service), true);
+        Map<TopicPartition, Long> outputFrom = revenue ? Preload.revenueMarks(bench.cluster) : Map.of();
+        Map<TopicPartition, Long> inputs = new HashMap<>(preload.ordersEnd());
+        if (service.equals("customer-join")) {
+            inputs.putAll(preload.customersEnd());
+        }
+        Result r;
+        try (Child proc = bench.startService(service, appId, env)) {
+            r = drain(proc, variant == null ? service : service + " [" + variant + "]", appId, guarantee, commitMs, inputs, appId);
             if (revenue) {
-                settle(proc, appId, guarantee, commitIntervalMs);
+                // its partial sums go out every 100 ms of wall clock: its input can be committed before the last are written;
+                // wait until its repartition topic stops growing (well before a partition turns idle at 30 s)
+                List<TopicPartition> repartition = bench.cluster.repartitionPartitions(appId);
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                for (Map<TopicPartition, Long> before = null; !bench.cluster.ends(repartition, false).equals(before); ) {
+                    before = bench.cluster.ends(repartition, false);
+                    Benchmark.sleep(Math.max(500, 2 * commitMs));
+                    awaitDrained(bench.cluster, List.of(proc), appId, Map.of(), repartition, guarantee, deadline, 0);
+                }
             }
         } finally {
-            proc.stop(Duration.ofSeconds(40));
             bench.cluster.deleteAppTopics(appId);
         }
         if (revenue) {
             long grace = 1000L * Integer.parseInt(env.getOrDefault("WINDOW_GRACE_SECONDS", "300"));
-            result = result.with(RevenueCheck.check(bench.cluster, outputFrom, bench.preload.revenue(grace)));
-            System.out.println("  " + (result.revenue().exact() ? "" : "MISMATCH: ") + result.revenue().line());
+            Preload.Revenue check = Preload.checkRevenue(bench.cluster, outputFrom, Preload.expectedRevenue(preload, grace));
+            System.out.printf("  %sorders counted in windows %,d (%,d windows), expected %,d; late %,d, expected %,d%n",
+                    check.exact() ? "" : "MISMATCH: ", check.counted(), check.windows(), check.expectedCounted(), check.late(), check.expectedLate());
+            r = new Result(r.subject(), guarantee, commitMs, r.records(), r.seconds(), r.startupSeconds(), r.steadyPerSecond(),
+                    r.cpuPerMillion(), r.brokerCpuPerMillion(), r.peakRssMb(), check);
         }
-        return result;
+        return r;
+    }
+
+    /** {@code appId} null: a ceiling (no repartition topics). */
+    private Result drain(Child proc, String subject, String group, Guarantee guarantee, long commitMs, Map<TopicPartition, Long> inputEnds,
+            String appId) {
+        Child.Line running = proc.awaitRunning(Duration.ofSeconds(120));
+        double cpu = proc.cpuSeconds();
+        double brokerCpu = bench.broker.cpuSeconds();
+        List<TopicPartition> repartition = appId == null ? List.of() : bench.cluster.repartitionPartitions(appId);
+        long[] half = awaitDrained(bench.cluster, List.of(proc), group, inputEnds, repartition, guarantee,
+                running.nanos() + Duration.ofSeconds(60 + preload.orders() / 500).toNanos(), 0.5);
+        long done = System.nanoTime();
+        long orders = preload.orders();
+        double seconds = (done - running.nanos()) / 1e9;
+        long steadyRecords = orders - half[1];
+        double steadySeconds = (done - half[0]) / 1e9;
+        boolean steady = steadyRecords >= orders * 0.25 && steadySeconds >= 0.2;
+        Result r = new Result(subject, guarantee, commitMs, orders, seconds, (running.nanos() - proc.startNanos()) / 1e9,
+                steady ? steadyRecords / steadySeconds : Double.NaN, (proc.cpuSeconds() - cpu) * 1e6 / orders,
+                (bench.broker.cpuSeconds() - brokerCpu) * 1e6 / orders, proc.peakRssMb(), null);
+        System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%5.1f s; running after %4.1f s), steady %,7.0f/s;"
+                + " CPU s per 1M: %4.1f + broker %4.1f; peak RSS %4.0f MB; load %s%n", subject, guarantee.config(), commitMs, r.perSecond(),
+                seconds, r.startupSeconds(), r.steadyPerSecond(), r.cpuPerMillion(), r.brokerCpuPerMillion(), r.peakRssMb(),
+                Benchmark.loadAverage());
+        return r;
     }
 
     /**
-     * product-revenue sends the sums of the orders it read every 100 ms (wall clock) and its event
-     * time after them, so its input can be committed before the last sums are written: after the
-     * drain, waits until its repartition topic stops growing and is drained, well before a partition
-     * turns idle (30 s), which would move the low watermark.
+     * Polls every 50 ms until the group's committed offsets reach {@code inputEnds} and the end of every repartition partition.
+     * Under exactly-once a repartition partition's last entry is a transaction marker the committed offset may stop before:
+     * there it counts as drained when no transaction is open (last stable offset = log end) and it is at least the end - 1.
+     * Returns when the committed orders first covered {@code markShare} of the orders, and how many they were.
      */
-    private void settle(Proc proc, String appId, String guarantee, long commitIntervalMs) {
-        List<TopicPartition> repartition = Drain.repartitionPartitions(bench.cluster, appId);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Map<TopicPartition, Long> before;
-        do {
-            before = bench.cluster.endOffsets(repartition);
-            sleep(Duration.ofMillis(Math.max(500, 2 * commitIntervalMs)));
-            Drain.await(bench.cluster, List.of(proc), appId, Map.of(), repartition, guarantee.equals(Options.EOS), deadline);
-        } while (!before.equals(bench.cluster.endOffsets(repartition)));
-    }
-
-    /** A ceiling loop ({@link NonBlockingCopy}, {@link PlainCopy} or {@link TransactionalFilter}) in its own JVM. */
-    Result ceiling(Class<?> main, String subject, String guarantee, long commitIntervalMs, String output) {
-        String group = bench.newAppId(main.getSimpleName().toLowerCase());
-        Proc proc = bench.startMain(main, group, bench.options.jvmOptions, bench.bootstrap(), group, "orders", output,
-                String.valueOf(commitIntervalMs), "earliest");
-        try {
-            return drain(proc, subject, group, guarantee, commitIntervalMs, bench.preload.ordersEnd(), false);
-        } finally {
-            proc.stop(Duration.ofSeconds(40));
+    static long[] awaitDrained(Cluster cluster, List<Child> procs, String group, Map<TopicPartition, Long> inputEnds, List<TopicPartition> repartition,
+            Guarantee guarantee, long deadlineNanos, double markShare) {
+        long total = inputEnds.entrySet().stream().filter(e -> e.getKey().topic().equals("orders")).mapToLong(Map.Entry::getValue).sum();
+        long[] mark = {-1, 0};
+        boolean eos = guarantee == Guarantee.EXACTLY_ONCE_V2;
+        while (System.nanoTime() < deadlineNanos) {
+            procs.forEach(Child::requireAlive);
+            Map<TopicPartition, Long> committed = cluster.committed(group);
+            long done = inputEnds.keySet().stream().filter(tp -> tp.topic().equals("orders"))
+                    .mapToLong(tp -> Math.min(committed.getOrDefault(tp, 0L), inputEnds.get(tp))).sum();
+            if (mark[0] < 0 && done >= markShare * total) {
+                mark[0] = System.nanoTime();
+                mark[1] = done;
+            }
+            if (reached(committed, inputEnds, 0) && (repartition.isEmpty() || repartitionDrained(cluster, group, repartition, eos))) {
+                return mark;
+            }
+            Benchmark.sleep(50);
         }
+        throw new IllegalStateException(group + " did not drain its input in time; committed " + cluster.committed(group));
     }
 
-    /** The preloaded end offsets of what {@code service} reads: orders, and customers for customer-join. */
-    private Map<TopicPartition, Long> inputs(String service) {
-        Map<TopicPartition, Long> ends = new HashMap<>(bench.preload.ordersEnd());
-        if (service.equals("customer-join")) {
-            ends.putAll(bench.preload.customersEnd());
-        }
-        return ends;
+    private static boolean repartitionDrained(Cluster cluster, String group, List<TopicPartition> repartition, boolean eos) {
+        Map<TopicPartition, Long> ends = cluster.ends(repartition, false);
+        return (!eos || ends.equals(cluster.ends(repartition, true))) && reached(cluster.committed(group), ends, eos ? 1 : 0);
     }
 
-    private Result drain(Proc proc, String subject, String group, String guarantee, long commitIntervalMs,
-            Map<TopicPartition, Long> inputEnds, boolean streamsApp) {
-        Duration timeout = Duration.ofSeconds(60 + bench.preload.orders() / 500);
-        Proc.Line running = proc.awaitRunning(Duration.ofSeconds(120));
-        double cpuAtRunning = proc.cpuSeconds();
-        double brokerCpuAtRunning = bench.broker.cpuSeconds();
-        List<TopicPartition> repartition = streamsApp ? Drain.repartitionPartitions(bench.cluster, group) : List.of();
-        Drain.Drained drained = Drain.await(bench.cluster, List.of(proc), group, inputEnds, repartition,
-                guarantee.equals(Options.EOS), running.nanos() + timeout.toNanos(), "orders", STEADY_FROM);
-        double cpu = proc.cpuSeconds() - cpuAtRunning;
-        double brokerCpu = bench.broker.cpuSeconds() - brokerCpuAtRunning;
-        double rss = proc.peakRssMb();
-        double seconds = (drained.doneNanos() - running.nanos()) / 1e9;
-        double startup = (running.nanos() - proc.startNanos()) / 1e9;
-        long orders = bench.preload.orders();
-        long steadyRecords = orders - drained.markRecords();
-        double steadySeconds = (drained.doneNanos() - drained.markNanos()) / 1e9;
-        // a drain whose commits jumped over most of the second half (a long commit interval on a short
-        // drain) has no steady part to measure
-        boolean steady = steadyRecords >= orders * MIN_STEADY_SHARE && steadySeconds >= MIN_STEADY_SECONDS;
-        Result result = new Result(subject, guarantee, commitIntervalMs, orders, seconds, startup,
-                steady ? steadyRecords / steadySeconds : Double.NaN, cpu * 1e6 / orders, brokerCpu * 1e6 / orders, rss, null);
-        System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%5.1f s; running after %4.1f s), steady %,7.0f/s;"
-                        + " CPU s per 1M: %4.1f + broker %4.1f; peak RSS %4.0f MB; load %s%n", subject, guarantee, commitIntervalMs,
-                result.perSecond(), seconds, startup, result.steadyPerSecond(), result.cpuSecondsPerMillion(),
-                result.brokerCpuPerMillion(), rss, Report.loadAverage());
-        return result;
-    }
-
-    static String shortName(String guarantee) {
-        return guarantee.equals(Options.EOS) ? "eos" : "alos";
-    }
-
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    private static boolean reached(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> ends, long slack) {
+        return ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || committed.getOrDefault(e.getKey(), -1L) >= e.getValue() - slack);
     }
 }

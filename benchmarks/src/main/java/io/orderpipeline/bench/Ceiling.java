@@ -1,0 +1,245 @@
+package io.orderpipeline.bench;
+
+import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Order;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The ceilings, each in its own JVM: {@code Ceiling <kind> <bootstrap> <group> <input> <output> <commitMs> <earliest|latest>};
+ * prints "-> RUNNING" once it has partitions, stops cleanly on SIGTERM. All use Kafka Streams' client defaults
+ * (linger.ms 100, max.poll.records 1000, acks=all).
+ * <ul>
+ * <li>{@link Kind#NON_BLOCKING}, the reference of every ratio: copies each record with a send callback and never waits; a
+ * poll's records are a batch whose offsets become committable once its sends and every earlier batch's are acknowledged;
+ * every commitMs they are committed with commitAsync (commitSync only on a revocation and at the end). Batches as the
+ * services do (131072 bytes, ServiceConfig's default).</li>
+ * <li>{@link Kind#BLOCKING}: the same copy, but every commitMs it flushes the producer and commits synchronously.</li>
+ * <li>{@link Kind#TRANSACTIONAL}: order-filter without Kafka Streams: read_committed, each value parsed into {@link Order}
+ * with the shared mapper, sent when amount > 100; sendOffsetsToTransaction and commit every commitMs.</li>
+ * </ul>
+ */
+public final class Ceiling {
+
+    enum Kind {
+        NON_BLOCKING("non-blocking copy (kafka-clients)", "bench-nb-copy"),
+        BLOCKING("blocking copy (flush + commitSync)", "bench-copy"),
+        TRANSACTIONAL("hand-written transactional filter", "bench-tx-filter");
+
+        final String subject;
+        final String output;
+
+        Kind(String subject, String output) {
+            this.subject = subject;
+            this.output = output;
+        }
+    }
+
+    private static final BigDecimal THRESHOLD = new BigDecimal("100");
+
+    /** The records of one poll (non-blocking copy): sends not yet acknowledged, the offsets to commit once none are left. */
+    private record Batch(AtomicInteger unacknowledged, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Batch() {
+            this(new AtomicInteger(), new HashMap<>());
+        }
+    }
+
+    private final Kind kind;
+    private final String output;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private Batch batch = new Batch();
+    private volatile boolean closing;
+
+    private Ceiling(Kind kind, String bootstrap, String group, String output, String reset) {
+        this.kind = kind;
+        this.output = output;
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, kind == Kind.TRANSACTIONAL ? "read_committed" : "read_uncommitted");
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "100");
+        if (kind == Kind.NON_BLOCKING) {
+            p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        } else if (kind == Kind.TRANSACTIONAL) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-tx");
+        }
+        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    public static void main(String[] args) {
+        Ceiling loop = new Ceiling(Kind.valueOf(args[0]), args[1], args[2], args[4], args[6]);
+        if (!loop.run(args[2], args[3], Long.parseLong(args[5]))) {
+            Runtime.getRuntime().halt(1); // not exit(): the shutdown hook would wait for this thread
+        }
+    }
+
+    private boolean run(String group, String input, long commitMs) {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.set(true);
+            consumer.wakeup();
+            try {
+                main.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        boolean failed = false;
+        try {
+            if (kind == Kind.TRANSACTIONAL) {
+                producer.initTransactions();
+                producer.beginTransaction();
+            }
+            consumer.subscribe(List.of(input), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    if (!closing) {
+                        commit(true);
+                    }
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) {
+                        System.out.println(group + " state STARTING -> RUNNING " + partitions);
+                    }
+                }
+            });
+            for (long lastCommit = System.currentTimeMillis(); !stop.get(); ) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    handle(record);
+                }
+                if (failure.get() != null) {
+                    throw new IllegalStateException("a send failed", failure.get());
+                }
+                seal();
+                if (System.currentTimeMillis() - lastCommit >= commitMs) {
+                    commit(false);
+                    lastCommit = System.currentTimeMillis();
+                }
+            }
+            closing = true;
+            commit(true);
+        } catch (WakeupException e) {
+            closing = true;
+            commit(true);
+        } catch (Exception e) {
+            closing = true;
+            failed = true;
+            e.printStackTrace();
+        } finally {
+            producer.close(Duration.ofSeconds(10)); // an open transaction is aborted
+            consumer.close(Duration.ofSeconds(10));
+            System.out.println(group + " state RUNNING -> " + (failed ? "ERROR" : "STOPPED"));
+        }
+        return !failed;
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) throws java.io.IOException {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(output, null, record.timestamp(), record.key(), record.value(),
+                record.headers());
+        switch (kind) {
+            case BLOCKING -> producer.send(copy);
+            case NON_BLOCKING -> {
+                Batch current = batch;
+                current.unacknowledged().incrementAndGet();
+                current.offsets().put(tp, new OffsetAndMetadata(record.offset() + 1));
+                producer.send(copy, (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e); // the batch stays unacknowledged: never committed
+                    } else {
+                        current.unacknowledged().decrementAndGet();
+                    }
+                });
+            }
+            case TRANSACTIONAL -> {
+                offsets.put(tp, new OffsetAndMetadata(record.offset() + 1));
+                if (record.value() != null && Json.MAPPER.readValue(record.value(), Order.class).amount().compareTo(THRESHOLD) > 0) {
+                    producer.send(copy);
+                }
+            }
+        }
+    }
+
+    /** Non-blocking copy: a poll's records become one batch in flight. */
+    private void seal() {
+        if (!batch.offsets().isEmpty()) {
+            inFlight.add(batch);
+            batch = new Batch();
+        }
+    }
+
+    /** The periodic commit, or ({@code last}) the one before partitions are revoked or the loop stops. */
+    private void commit(boolean last) {
+        switch (kind) {
+            case BLOCKING -> {
+                producer.flush();
+                consumer.commitSync();
+            }
+            case TRANSACTIONAL -> {
+                if (!offsets.isEmpty()) {
+                    producer.sendOffsetsToTransaction(Map.copyOf(offsets), consumer.groupMetadata());
+                    offsets.clear();
+                }
+                producer.commitTransaction();
+                producer.beginTransaction();
+            }
+            case NON_BLOCKING -> {
+                if (last) {
+                    seal();
+                    producer.flush();
+                }
+                while (!inFlight.isEmpty() && inFlight.peek().unacknowledged().get() == 0) {
+                    offsets.putAll(inFlight.poll().offsets());
+                }
+                if (last && failure.get() == null && !offsets.isEmpty()) {
+                    consumer.commitSync(Map.copyOf(offsets));
+                } else if (!offsets.isEmpty()) {
+                    consumer.commitAsync(Map.copyOf(offsets), (o, e) -> {
+                        if (e != null) {
+                            System.out.println("commitAsync failed (a later commit covers it): " + e);
+                        }
+                    });
+                }
+                offsets.clear();
+                if (last) {
+                    inFlight.clear();
+                }
+            }
+        }
+    }
+}
