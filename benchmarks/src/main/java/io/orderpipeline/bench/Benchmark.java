@@ -1,5 +1,7 @@
 package io.orderpipeline.bench;
 
+import io.orderpipeline.launch.ClusterReader;
+import io.orderpipeline.launch.ServiceProcess;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Topics;
@@ -7,13 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,14 +109,13 @@ public final class Benchmark implements Callable<Integer> {
     /** Variant name to its extra environment, from {@code --variant}. */
     final Map<String, Map<String, String>> variants = new LinkedHashMap<>();
     final List<String> failures = new ArrayList<>();
-    Cluster cluster;
-    Child broker;
+    ClusterReader cluster;
+    ServiceProcess broker;
     Path workDir;
     Path logDir;
     private Path benchJar;
     private final String runId = Long.toString(System.currentTimeMillis() % 100_000, 36);
     private final AtomicInteger sequence = new AtomicInteger();
-    private final Map<String, Path> jars = new HashMap<>();
 
     /** The options as given, without --repo (for the report). */
     List<String> args = List.of();
@@ -138,7 +137,7 @@ public final class Benchmark implements Callable<Integer> {
         logDir = repo.resolve("benchmarks/target/bench-logs");
         deleteTree(logDir);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Child.killAll();
+            ServiceProcess.killAll();
             deleteTree(workDir);
         }, "bench-cleanup"));
         benchJar = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -147,20 +146,19 @@ public final class Benchmark implements Callable<Integer> {
         int port = KafkaBroker.freePort();
         broker = startMain(BrokerMain.class, "broker", List.of("-Xms1g", "-Xmx1g"), workDir.resolve("broker").toString(), "" + port);
         Report report = null;
-        try (Child b = broker) {
-            b.await(line -> line.startsWith(BrokerMain.READY), Duration.ofSeconds(90));
+        try {
+            broker.await(line -> line.startsWith(BrokerMain.READY), Duration.ofSeconds(90), 0);
             ContractTopics.create("127.0.0.1:" + port, 3);
-            try (Cluster c = new Cluster("127.0.0.1:" + port)) {
+            try (ClusterReader c = new ClusterReader("127.0.0.1:" + port)) {
                 cluster = c;
-                cluster.createTopics(Arrays.stream(Ceiling.Kind.values()).map(k -> k.output).toList(), 3);
-                System.out.println("broker on " + cluster.bootstrap + "; logs in " + logDir + "; load average " + loadAverage());
-                services.forEach(this::serviceJar); // copied now: a rebuild meanwhile changes nothing
-                if (phases.contains(Phase.RESTART)) {
-                    serviceJar("customer-stats");
-                }
+                cluster.createTopics(Arrays.stream(Ceiling.Kind.values()).map(k -> k.output).toList(), 3, (short) 1);
+                System.out.println("broker on " + cluster.bootstrap() + "; logs in " + logDir + "; load average " + loadAverage());
+                services.forEach(s -> service(s, s, Map.of())); // the jars copied now: a rebuild meanwhile changes nothing
+                service("customer-stats", "customer-stats", Map.of());
                 report = measure(run);
             }
         } finally {
+            broker.stop(Duration.ofSeconds(60));
             if (report == null) {
                 report = new Report(run, null, List.of(), List.of(), List.of(), List.of(), List.of());
             }
@@ -261,7 +259,7 @@ public final class Benchmark implements Callable<Integer> {
     /** The environment of a service: its state dir and HTTP port, the guarantee and commit interval (0: the default), --env. */
     Map<String, String> serviceEnv(String appId, Guarantee guarantee, long commitMs) {
         int httpPort = KafkaBroker.freePort();
-        Map<String, String> e = new LinkedHashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap, "APPLICATION_ID", appId,
+        Map<String, String> e = new LinkedHashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap(), "APPLICATION_ID", appId,
                 "STATE_DIR", workDir.resolve("state").resolve(appId).toString(), "HTTP_PORT", "" + httpPort,
                 "APPLICATION_SERVER", "127.0.0.1:" + httpPort, "PROCESSING_GUARANTEE", guarantee.config()));
         if (commitMs > 0) {
@@ -272,40 +270,27 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /** A service from (a copy of) its jar as its container runs it: the Dockerfile's JVM flags, configured by the environment. */
-    Child startService(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
-        cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq"), 3);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(Arrays.asList(jvm.trim().split("\\s+")));
-        command.addAll(List.of(extraJvmFlags));
-        command.addAll(List.of("-jar", serviceJar(service).toString()));
-        return Child.start(logName, command, serviceEnv, logDir.resolve(logName + ".log"));
+    ServiceProcess startService(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
+        cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq"), 3, (short) 1);
+        return service(service, logName, serviceEnv, extraJvmFlags).start();
+    }
+
+    private ServiceProcess service(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
+        List<String> flags = new ArrayList<>(Arrays.asList(jvm.trim().split("\\s+")));
+        flags.addAll(List.of(extraJvmFlags));
+        return ServiceProcess.ofJar(logName, repo.resolve(service).resolve("target").resolve(service + ".jar"), flags, List.of(), serviceEnv,
+                logDir.resolve(logName + ".log")).useCopyOfJarIn(workDir.resolve("jars"));
     }
 
     /** One of this module's mains in its own JVM. */
-    Child startMain(Class<?> main, String logName, List<String> jvmFlags, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmFlags);
-        command.addAll(List.of("-cp", benchJar.toString(), main.getName()));
-        command.addAll(List.of(args));
-        return Child.start(logName, command, Map.of(), logDir.resolve(logName + ".log"));
+    ServiceProcess startMain(Class<?> main, String logName, List<String> jvmFlags, String... args) {
+        return ServiceProcess.ofMain(logName, benchJar, main.getName(), jvmFlags, List.of(args), Map.of(), logDir.resolve(logName + ".log")).start();
     }
 
     /** A ceiling in its own JVM with the services' JVM flags. */
-    Child startCeiling(Ceiling.Kind kind, String group, long commitMs, String reset) {
-        return startMain(Ceiling.class, group, Arrays.asList(jvm.trim().split("\\s+")), kind.name(), cluster.bootstrap, group,
+    ServiceProcess startCeiling(Ceiling.Kind kind, String group, long commitMs, String reset) {
+        return startMain(Ceiling.class, group, Arrays.asList(jvm.trim().split("\\s+")), kind.name(), cluster.bootstrap(), group,
                 Topics.ORDERS.name(), kind.output, "" + commitMs, reset);
-    }
-
-    private synchronized Path serviceJar(String service) {
-        return jars.computeIfAbsent(service, s -> {
-            Path jar = repo.resolve(s).resolve("target").resolve(s + ".jar");
-            try {
-                Path copy = Files.createDirectories(workDir.resolve("jars")).resolve(s + ".jar");
-                return Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new UncheckedIOException("no " + jar + "? build it first (benchmarks/README.md)", e);
-            }
-        });
     }
 
     static String loadAverage() {

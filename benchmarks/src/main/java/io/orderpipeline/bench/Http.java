@@ -1,5 +1,6 @@
 package io.orderpipeline.bench;
 
+import io.orderpipeline.launch.ServiceProcess;
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.generator.DataGenerator;
 import io.orderpipeline.generator.GeneratorOptions;
@@ -44,23 +45,25 @@ final class Http {
         env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
         String base = "http://127.0.0.1:" + env.get("HTTP_PORT");
         List<String> products = new DataGenerator(GeneratorOptions.defaults(7).withProducts(bench.products)).products();
-        try (Child service = bench.startService("product-revenue", appId, env)) {
+        ServiceProcess service = bench.startService("product-revenue", appId, env);
+        try {
             service.awaitRunning(Duration.ofSeconds(120));
             List<Result> results = new ArrayList<>();
-            try (Latency.Feed feed = new Latency.Feed(bench.cluster.bootstrap, feedRate, bench.customers, bench.products, 11,
+            try (Latency.Feed feed = new Latency.Feed(bench.cluster.bootstrap(), feedRate, bench.customers, bench.products, 11,
                     Latency.EVERY_ORDER)) {
                 feed.start();
                 awaitAnswer(service, base + "/health/ready", body -> true);
                 awaitAnswer(service, base + "/stats/" + products.get(0), body -> !body.contains("\"hourly_revenue\":0,"));
             }
             results.add(load(appId + "-load-idle", base, products, 0));
-            try (Latency.Feed feed = new Latency.Feed(bench.cluster.bootstrap, feedRate, bench.customers, bench.products, 13,
+            try (Latency.Feed feed = new Latency.Feed(bench.cluster.bootstrap(), feedRate, bench.customers, bench.products, 13,
                     Latency.EVERY_ORDER)) {
                 feed.start();
                 results.add(load(appId + "-load", base, products, feedRate));
             }
             return results;
         } finally {
+            service.stop(Duration.ofSeconds(40));
             bench.cluster.deleteAppTopics(appId);
         }
     }
@@ -68,8 +71,8 @@ final class Http {
     private Result load(String name, String base, List<String> products, double feedRate) {
         List<String> args = new ArrayList<>(List.of(base, "" + bench.httpRate, "" + bench.warmup, "" + bench.measure, "" + CONNECTIONS));
         args.addAll(products);
-        try (Child load = bench.startMain(HttpLoad.class, name, List.of("-Xmx256m"), args.toArray(String[]::new))) {
-            String line = load.await(text -> text.startsWith(HttpLoad.RESULT), Duration.ofSeconds(bench.warmup + bench.measure + 60)).text();
+        try (ServiceProcess load = bench.startMain(HttpLoad.class, name, List.of("-Xmx256m"), args.toArray(String[]::new))) {
+            String line = load.await(text -> text.startsWith(HttpLoad.RESULT), Duration.ofSeconds(bench.warmup + bench.measure + 60), 0).text();
             Map<String, Long> figures = new HashMap<>();
             for (String pair : line.substring(HttpLoad.RESULT.length()).trim().split(" ")) {
                 figures.put(pair.split("=")[0], Long.parseLong(pair.split("=")[1]));
@@ -83,7 +86,7 @@ final class Http {
     }
 
     /** Polls {@code url} until it answers 200 with a body {@code accept} takes (60 s at most). */
-    private static void awaitAnswer(Child service, String url, Predicate<String> accept) {
+    private static void awaitAnswer(ServiceProcess service, String url, Predicate<String> accept) {
         HttpClient client = HttpClient.newHttpClient();
         String last = "";
         for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline; Benchmark.sleep(100)) {

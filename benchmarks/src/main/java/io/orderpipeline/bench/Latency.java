@@ -1,5 +1,6 @@
 package io.orderpipeline.bench;
 
+import io.orderpipeline.launch.ServiceProcess;
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.bench.Ceiling.Kind;
 import io.orderpipeline.common.Topics;
@@ -86,20 +87,21 @@ final class Latency {
         return results.stream().filter(r -> r != null).toList();
     }
 
-    private Result measure(String subject, String outputTopic, Predicate<byte[]> producesOutput, boolean withCustomers, Supplier<Child> start) {
+    private Result measure(String subject, String outputTopic, Predicate<byte[]> producesOutput, boolean withCustomers, Supplier<ServiceProcess> start) {
         Histogram histogram = new Histogram(Duration.ofHours(1).toNanos() / 1000, 3);
         long[] window = {Long.MAX_VALUE, Long.MAX_VALUE};
         AtomicLong seen = new AtomicLong();
         AtomicLong seenAny = new AtomicLong();
-        try (Tail output = new Tail(bench.cluster.bootstrap, outputTopic, record -> {
+        ServiceProcess proc = null;
+        try (Tail output = new Tail(bench.cluster.bootstrap(), outputTopic, record -> {
                 seenAny.incrementAndGet();
                 if (record.timestamp() >= window[0] && record.timestamp() < window[1]) {
                     histogram.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()) * 1000);
                     seen.incrementAndGet();
                 }
             });
-             Child proc = start.get();
-             Feed feed = new Feed(bench.cluster.bootstrap, rate, bench.customers, bench.products, 7, producesOutput)) {
+             Feed feed = new Feed(bench.cluster.bootstrap(), rate, bench.customers, bench.products, 7, producesOutput)) {
+            proc = start.get();
             proc.awaitRunning(Duration.ofSeconds(120));
             output.start();
             feed.start();
@@ -124,6 +126,10 @@ final class Latency {
             System.out.printf("  %-34s %,7.0f orders/s: p50 %7.1f ms, p99 %7.1f ms, max %7.1f ms (%d of %d outputs)%n",
                     subject, rate, r.ms(50), r.ms(99), r.ms(100), r.seen(), r.expected());
             return r;
+        } finally {
+            if (proc != null) {
+                proc.stop(Duration.ofSeconds(40));
+            }
         }
     }
 

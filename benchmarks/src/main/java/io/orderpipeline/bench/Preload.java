@@ -1,5 +1,6 @@
 package io.orderpipeline.bench;
 
+import io.orderpipeline.launch.ClusterReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderpipeline.common.Json;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -55,11 +57,11 @@ final class Preload {
     private Preload() {
     }
 
-    static Result run(Cluster cluster, long count, int customers, int products) {
+    static Result run(ClusterReader cluster, long count, int customers, int products) {
         GeneratorOptions options = GeneratorOptions.defaults(42).withCustomers(customers).withProducts(products).withCount(count)
                 .withStartTime(Instant.now().minus(SPAN)).withEventRate(count / (double) SPAN.toSeconds());
-        cluster.ends(Topics.ORDERS.name()); // every partition has its leader (listOffsets waits): an idempotent producer's first
-        cluster.ends(Topics.CUSTOMERS.name()); // send refused as not leader got stuck on OUT_OF_ORDER_SEQUENCE_NUMBER once
+        cluster.logEndOffsets(Topics.ORDERS.name()); // every partition has its leader (listOffsets waits): an idempotent producer's first
+        cluster.logEndOffsets(Topics.CUSTOMERS.name()); // send refused as not leader got stuck on OUT_OF_ORDER_SEQUENCE_NUMBER once
         long start = System.nanoTime();
         long[] times = new long[Math.toIntExact(count)];
         int[] partitions = new int[times.length];
@@ -67,7 +69,7 @@ final class Preload {
         long customerRecords = 0;
         long bytes = 0;
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (Producer<String, byte[]> producer = GeneratorProducer.producer(GeneratorProducer.producerProperties(cluster.bootstrap, PRODUCER))) {
+        try (Producer<String, byte[]> producer = GeneratorProducer.producer(GeneratorProducer.producerProperties(cluster.bootstrap(), PRODUCER))) {
             for (GeneratedRecord record : new DataGenerator(options)) {
                 byte[] value = record.value();
                 int index = -1;
@@ -99,8 +101,8 @@ final class Preload {
         if (failure.get() != null) {
             throw new IllegalStateException("preloading failed: " + failure.get(), failure.get());
         }
-        Result result = new Result(orders, customerRecords, bytes / (double) orders, customers, products, cluster.ends(Topics.ORDERS.name()),
-                cluster.ends(Topics.CUSTOMERS.name()), Duration.ofNanos(System.nanoTime() - start), times, partitions);
+        Result result = new Result(orders, customerRecords, bytes / (double) orders, customers, products, cluster.logEndOffsets(Topics.ORDERS.name()),
+                cluster.logEndOffsets(Topics.CUSTOMERS.name()), Duration.ofNanos(System.nanoTime() - start), times, partitions);
         System.out.printf("  %,d orders (avg %.0f bytes) and %,d customer records in %.1f s%n", orders, result.avgOrderBytes(),
                 customerRecords, result.elapsed().toMillis() / 1000.0);
         return result;
@@ -136,9 +138,9 @@ final class Preload {
     }
 
     /** The end offsets of product-revenue's output topics now: a run's output starts there. */
-    static Map<TopicPartition, Long> revenueMarks(Cluster cluster) {
-        Map<TopicPartition, Long> marks = new HashMap<>(cluster.ends(Topics.PRODUCT_REVENUE_HOURLY.name()));
-        marks.putAll(cluster.ends(Topics.PRODUCT_REVENUE_LATE.name()));
+    static Map<TopicPartition, Long> revenueMarks(ClusterReader cluster) {
+        Map<TopicPartition, Long> marks = new HashMap<>(cluster.logEndOffsets(Topics.PRODUCT_REVENUE_HOURLY.name()));
+        marks.putAll(cluster.logEndOffsets(Topics.PRODUCT_REVENUE_LATE.name()));
         return marks;
     }
 
@@ -146,13 +148,13 @@ final class Preload {
      * Reads read_committed what product-revenue wrote after {@code from}: the sum of "orders" over its hourly windows, and
      * on the late topic a late order as 1, a late partial sum as its "orders"; against {@link #expectedRevenue}.
      */
-    static Revenue checkRevenue(Cluster cluster, Map<TopicPartition, Long> from, long[] expected) {
-        Map<TopicPartition, Long> to = cluster.ends(List.copyOf(from.keySet()), true);
+    static Revenue checkRevenue(ClusterReader cluster, Map<TopicPartition, Long> from, long[] expected) {
+        Map<TopicPartition, Long> to = cluster.endOffsets(List.copyOf(from.keySet()), IsolationLevel.READ_COMMITTED);
         long counted = 0;
         long windows = 0;
         long late = 0;
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(from.keySet());

@@ -1,5 +1,6 @@
 package io.orderpipeline.bench;
 
+import io.orderpipeline.launch.ServiceProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderpipeline.bench.Benchmark.Guarantee;
@@ -106,8 +107,8 @@ final class Restart {
         }
         String logging = "-Dlogback.configurationFile=" + restoreLogging();
         Map<Long, long[]> totals = new ConcurrentHashMap<>(); // customer -> {count, nanos}
-        List<Child> procs = new ArrayList<>();
-        try (Latency.Tail tail = new Latency.Tail(bench.cluster.bootstrap, Topics.CUSTOMER_STATS.name(), record -> {
+        List<ServiceProcess> procs = new ArrayList<>();
+        try (Latency.Tail tail = new Latency.Tail(bench.cluster.bootstrap(), Topics.CUSTOMER_STATS.name(), record -> {
                 JsonNode stats = Preload.json(record.value());
                 if (stats.has("customer_id") && stats.has("count")) {
                     totals.put(stats.get("customer_id").asLong(), new long[] {stats.get("count").asLong(), System.nanoTime()});
@@ -129,8 +130,8 @@ final class Restart {
             System.out.printf("  customer-stats%s standby %d (%d instance(s)): filling the state with %,d customers...%n",
                     variant.isEmpty() ? "" : " [" + variant + "]", standbys, instances, customers);
             sendOnePerCustomer(producer, customers);
-            Throughput.awaitDrained(bench.cluster, procs, appId, bench.cluster.ends(Topics.ORDERS.name()),
-                    bench.cluster.repartitionPartitions(appId), Guarantee.EXACTLY_ONCE_V2, System.nanoTime() + timeout.toNanos(), 0);
+            Throughput.awaitDrained(bench.cluster, procs, appId, bench.cluster.logEndOffsets(Topics.ORDERS.name()),
+                    bench.cluster.partitions(bench.cluster.repartitionTopics(appId)), Guarantee.EXACTLY_ONCE_V2, System.nanoTime() + timeout.toNanos(), 0);
             if (standbys > 0) {
                 Benchmark.sleep(5000); // the standby restores the changelog in the background; nothing outside shows when it is done
             }
@@ -150,7 +151,7 @@ final class Restart {
             }
             procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted", envs.get(victim), logging));
             sendProbes(producer, probes);
-            Child.Line running = null;
+            ServiceProcess.Line running = null;
             int refused = 0;
             while (running == null) {
                 try {
@@ -173,7 +174,7 @@ final class Restart {
                 if (System.nanoTime() - restart > timeout.toNanos()) {
                     throw new IllegalStateException(appId + ": not serving " + timeout + " after the restart; queryable " + queryable.keySet());
                 }
-                procs.forEach(Child::requireAlive);
+                procs.forEach(ServiceProcess::requireAlive);
                 for (int i = 0; i < procs.size(); i++) {
                     if (!queryable.containsKey(i) && answersAll(client, envs.get(i).get("HTTP_PORT"), probes)) {
                         queryable.put(i, System.nanoTime());
@@ -199,7 +200,7 @@ final class Restart {
                     r.survivorQueryable(), r.processing(), restored, load, exact ? "exact" : "WRONG: " + counts);
             return r;
         } finally {
-            procs.forEach(Child::close);
+            procs.forEach(p -> p.stop(Duration.ofSeconds(40)));
             bench.cluster.deleteAppTopics(appId);
         }
     }
@@ -302,7 +303,7 @@ final class Restart {
 
     private KafkaProducer<String, String> producer() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.cluster.bootstrap);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.cluster.bootstrap());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }

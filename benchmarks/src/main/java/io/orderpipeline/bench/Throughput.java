@@ -1,5 +1,7 @@
 package io.orderpipeline.bench;
 
+import io.orderpipeline.launch.ClusterReader;
+import io.orderpipeline.launch.ServiceProcess;
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.bench.Ceiling.Kind;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -85,9 +88,12 @@ final class Throughput {
 
     private Result ceiling(Kind kind) {
         String group = bench.newAppId(kind.name().toLowerCase());
-        try (Child proc = bench.startCeiling(kind, group, 100, "earliest")) {
+        ServiceProcess proc = bench.startCeiling(kind, group, 100, "earliest");
+        try {
             Guarantee guarantee = kind == Kind.TRANSACTIONAL ? Guarantee.EXACTLY_ONCE_V2 : Guarantee.AT_LEAST_ONCE;
             return drain(proc, kind.subject, group, guarantee, 100, preload.ordersEnd(), null);
+        } finally {
+            proc.stop(Duration.ofSeconds(40));
         }
     }
 
@@ -103,20 +109,22 @@ final class Throughput {
             inputs.putAll(preload.customersEnd());
         }
         Result r;
-        try (Child proc = bench.startService(service, appId, env)) {
+        ServiceProcess proc = bench.startService(service, appId, env);
+        try {
             r = drain(proc, variant == null ? service : service + " [" + variant + "]", appId, guarantee, commitMs, inputs, appId);
             if (revenue) {
                 // its partial sums go out every 100 ms of wall clock: its input can be committed before the last are written;
                 // wait until its repartition topic stops growing (well before a partition turns idle at 30 s)
-                List<TopicPartition> repartition = bench.cluster.repartitionPartitions(appId);
+                List<TopicPartition> repartition = bench.cluster.partitions(bench.cluster.repartitionTopics(appId));
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                for (Map<TopicPartition, Long> before = null; !bench.cluster.ends(repartition, false).equals(before); ) {
-                    before = bench.cluster.ends(repartition, false);
+                for (Map<TopicPartition, Long> before = null; !bench.cluster.endOffsets(repartition, IsolationLevel.READ_UNCOMMITTED).equals(before); ) {
+                    before = bench.cluster.endOffsets(repartition, IsolationLevel.READ_UNCOMMITTED);
                     Benchmark.sleep(Math.max(500, 2 * commitMs));
                     awaitDrained(bench.cluster, List.of(proc), appId, Map.of(), repartition, guarantee, deadline, 0);
                 }
             }
         } finally {
+            proc.stop(Duration.ofSeconds(40));
             bench.cluster.deleteAppTopics(appId);
         }
         if (revenue) {
@@ -131,12 +139,12 @@ final class Throughput {
     }
 
     /** {@code appId} null: a ceiling (no repartition topics). */
-    private Result drain(Child proc, String subject, String group, Guarantee guarantee, long commitMs, Map<TopicPartition, Long> inputEnds,
+    private Result drain(ServiceProcess proc, String subject, String group, Guarantee guarantee, long commitMs, Map<TopicPartition, Long> inputEnds,
             String appId) {
-        Child.Line running = proc.awaitRunning(Duration.ofSeconds(120));
+        ServiceProcess.Line running = proc.awaitRunning(Duration.ofSeconds(120));
         double cpu = proc.cpuSeconds();
         double brokerCpu = bench.broker.cpuSeconds();
-        List<TopicPartition> repartition = appId == null ? List.of() : bench.cluster.repartitionPartitions(appId);
+        List<TopicPartition> repartition = appId == null ? List.of() : bench.cluster.partitions(bench.cluster.repartitionTopics(appId));
         long[] half = awaitDrained(bench.cluster, List.of(proc), group, inputEnds, repartition, guarantee,
                 running.nanos() + Duration.ofSeconds(60 + preload.orders() / 500).toNanos(), 0.5);
         long done = System.nanoTime();
@@ -161,13 +169,13 @@ final class Throughput {
      * there it counts as drained when no transaction is open (last stable offset = log end) and it is at least the end - 1.
      * Returns when the committed orders first covered {@code markShare} of the orders, and how many they were.
      */
-    static long[] awaitDrained(Cluster cluster, List<Child> procs, String group, Map<TopicPartition, Long> inputEnds, List<TopicPartition> repartition,
+    static long[] awaitDrained(ClusterReader cluster, List<ServiceProcess> procs, String group, Map<TopicPartition, Long> inputEnds, List<TopicPartition> repartition,
             Guarantee guarantee, long deadlineNanos, double markShare) {
         long total = inputEnds.entrySet().stream().filter(e -> e.getKey().topic().equals("orders")).mapToLong(Map.Entry::getValue).sum();
         long[] mark = {-1, 0};
         boolean eos = guarantee == Guarantee.EXACTLY_ONCE_V2;
         while (System.nanoTime() < deadlineNanos) {
-            procs.forEach(Child::requireAlive);
+            procs.forEach(ServiceProcess::requireAlive);
             Map<TopicPartition, Long> committed = cluster.committed(group);
             long done = inputEnds.keySet().stream().filter(tp -> tp.topic().equals("orders"))
                     .mapToLong(tp -> Math.min(committed.getOrDefault(tp, 0L), inputEnds.get(tp))).sum();
@@ -183,9 +191,9 @@ final class Throughput {
         throw new IllegalStateException(group + " did not drain its input in time; committed " + cluster.committed(group));
     }
 
-    private static boolean repartitionDrained(Cluster cluster, String group, List<TopicPartition> repartition, boolean eos) {
-        Map<TopicPartition, Long> ends = cluster.ends(repartition, false);
-        return (!eos || ends.equals(cluster.ends(repartition, true))) && reached(cluster.committed(group), ends, eos ? 1 : 0);
+    private static boolean repartitionDrained(ClusterReader cluster, String group, List<TopicPartition> repartition, boolean eos) {
+        Map<TopicPartition, Long> ends = cluster.endOffsets(repartition, IsolationLevel.READ_UNCOMMITTED);
+        return (!eos || ends.equals(cluster.endOffsets(repartition, IsolationLevel.READ_COMMITTED))) && reached(cluster.committed(group), ends, eos ? 1 : 0);
     }
 
     private static boolean reached(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> ends, long slack) {
