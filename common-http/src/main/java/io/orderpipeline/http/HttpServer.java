@@ -10,7 +10,6 @@ import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.runtime.ServiceConfig;
-import io.orderpipeline.runtime.StreamsApp;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -177,43 +176,15 @@ public final class HttpServer implements AutoCloseable {
     /**
      * The HTTP of a service with queries: {@code routes} on {@code HTTP_PORT}, health and metrics on
      * {@code MANAGEMENT_PORT} (default: the same port), TLS and credentials as {@link HttpSecurity}
-     * reads them; to be closed before the streams app on shutdown ({@code app.closeFirst}). If the
-     * server cannot start (a port is taken, a setting is wrong), the streams app is closed and the
-     * exception thrown: a service never runs on without its HTTP.
+     * reads them. Throws when it cannot start (a port is taken, a setting is wrong).
      */
-    public static HttpServer startFor(StreamsApp app, ServiceConfig config, Runnable readiness, Consumer<Javalin> routes) {
-        return startFor(app, config.httpPort(), config.managementPort() == config.httpPort() ? TOGETHER : config.managementPort(),
-                security(app, config), readiness, routes);
+    public static HttpServer start(ServiceConfig config, KafkaStreams streams, Runnable readiness, Consumer<Javalin> routes) {
+        return start(config.httpPort(), config.managementPort(), HttpSecurity.from(config), streams, readiness, routes);
     }
 
     /** The HTTP of a service without queries: health (ready when RUNNING) and metrics on {@code MANAGEMENT_PORT}. */
-    public static HttpServer startManagementFor(StreamsApp app, ServiceConfig config) {
-        return startFor(app, config.managementPort(), TOGETHER, security(app, config), () -> { }, null);
-    }
-
-    /** The HTTP settings of {@code config}; when they are wrong, the streams app is closed and the error thrown. */
-    private static HttpSecurity security(StreamsApp app, ServiceConfig config) {
-        try {
-            return HttpSecurity.from(config);
-        } catch (RuntimeException e) {
-            log.error("HTTP settings are wrong; stopping", e);
-            app.close();
-            throw e;
-        }
-    }
-
-    private static HttpServer startFor(StreamsApp app, int port, int managementPort, HttpSecurity security, Runnable readiness,
-                                       Consumer<Javalin> routes) {
-        HttpServer server;
-        try {
-            server = serve(port, managementPort, security, app.streams(), readiness, routes);
-        } catch (RuntimeException e) {
-            log.error("HTTP could not start on port {} (management {}); stopping", port, managementPort, e);
-            app.close();
-            throw e;
-        }
-        app.closeFirst(server);
-        return server;
+    public static HttpServer startManagement(ServiceConfig config, KafkaStreams streams) {
+        return serve(config.managementPort(), TOGETHER, HttpSecurity.from(config), streams, () -> { }, null);
     }
 
     /** The port actually bound (useful after starting on port 0). */

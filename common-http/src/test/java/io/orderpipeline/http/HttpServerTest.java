@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.runtime.ServiceConfig;
-import io.orderpipeline.runtime.StreamsApp;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -88,16 +87,11 @@ class HttpServerTest {
     }
 
     @Test
-    void aServiceWhoseHttpCannotStartDoesNotRunOnWithoutIt() {
-        StreamsApp app = StreamsApp.start(ServiceConfig.of("http-test", false, Map.of(
-                ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
-                ServiceConfig.APPLICATION_ID, "http-start-test",
-                ServiceConfig.STATE_DIR, stateDir.resolve("start-test").toString())), TestStreams.topology());
+    void aServerThatCannotStartSaysWhy() {
         int taken = server.port();
         ServiceConfig http = ServiceConfig.of("http-test", true, Map.of(ServiceConfig.HTTP_PORT, String.valueOf(taken)));
-        assertThatThrownBy(() -> HttpServer.startFor(app, http, () -> { }, routes -> { }))
+        assertThatThrownBy(() -> HttpServer.start(http, streams, () -> { }, routes -> { }))
                 .hasMessageContaining(String.valueOf(taken));
-        assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
     }
 
     @Test
@@ -233,20 +227,13 @@ class HttpServerTest {
 
     @Test
     void aServiceWithoutQueriesServesOnlyTheManagementEndpoints() throws Exception {
-        StreamsApp app = StreamsApp.start(ServiceConfig.of("http-test", false, Map.of(
-                ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
-                ServiceConfig.APPLICATION_ID, "http-management-test",
-                ServiceConfig.MANAGEMENT_PORT, "0",
-                ServiceConfig.STATE_DIR, stateDir.resolve("management-test").toString())), TestStreams.topology());
-        try {
-            HttpServer management = HttpServer.startManagementFor(app, ServiceConfig.of("http-test", false, Map.of(ServiceConfig.MANAGEMENT_PORT, "0")));
+        ServiceConfig config = ServiceConfig.of("http-test", false, Map.of(ServiceConfig.MANAGEMENT_PORT, "0"));
+        try (HttpServer management = HttpServer.startManagement(config, streams)) {
             assertThat(management.port()).isEqualTo(management.managementPort());
             assertThat(status(management.port(), "/health/live")).isEqualTo(200);
             assertThat(status(management.port(), "/health/ready")).isEqualTo(503);
             assertThat(status(management.port(), "/metrics")).isEqualTo(200);
             assertThat(status(management.port(), "/stats/x")).isEqualTo(404);
-        } finally {
-            app.close(); // closes the server first
         }
     }
 

@@ -1,5 +1,6 @@
 package io.orderpipeline.join;
 
+import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.runtime.StreamsApp;
 import org.apache.kafka.streams.StreamsConfig;
@@ -27,9 +28,13 @@ public final class CustomerJoinApp {
         // the versioned customers store is rebuilt from its changelog at each start: reopened
         // from disk, the versioned store of Kafka Streams 4.3.1 and 4.4.0 loses sight of older
         // versions (VersionedStoreReopenBugTest)
-        StreamsApp app = StreamsApp.startFromChangelogs(config, CustomerJoinTopology.build());
-        CustomerJoinRoutes.start(config, app);
-        app.runUntilShutdown();
+        StreamsApp app = StreamsApp.createFromChangelogs(config, CustomerJoinTopology.build());
+        HttpServer http = CustomerJoinRoutes.start(config, app.streams());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            http.close();
+            app.close();
+        }, SERVICE + "-shutdown"));
+        app.run();
     }
 
     /** The service's configuration: the environment's, with customer-join's own task idling. */

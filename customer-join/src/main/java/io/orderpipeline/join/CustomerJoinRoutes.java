@@ -4,13 +4,14 @@ import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.orderpipeline.runtime.ServiceConfig;
-import io.orderpipeline.runtime.StreamsApp;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Params;
 import io.orderpipeline.http.Reply;
+import io.orderpipeline.http.StorePartitions;
 import io.orderpipeline.http.StoreQueries;
 import java.time.Instant;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The HTTP API of customer-join (CONTRACT.md, HTTP): the versioned table of customers.
@@ -42,15 +43,14 @@ final class CustomerJoinRoutes {
 
     /**
      * Starts customer-join's HTTP server on {@code HTTP_PORT} (health and metrics on
-     * {@code MANAGEMENT_PORT} if set), answering as {@code APPLICATION_SERVER}, closed by {@code app}
-     * before its streams app ({@link HttpServer#startFor}).
+     * {@code MANAGEMENT_PORT} if set), answering as {@code APPLICATION_SERVER}.
      */
-    static HttpServer start(ServiceConfig config, StreamsApp app) {
+    static HttpServer start(ServiceConfig config, KafkaStreams streams) {
         CustomerJoinQueryService service = new CustomerJoinQueryService(
-                new StoreQueries(app.streams(), CustomerJoinTopology.CUSTOMERS_STORE, config.queryIsolation()),
-                new StoreQueries(app.streams(), CustomerJoinTopology.STREAM_TIME_STORE, config.queryIsolation()),
-                Forwarder.of(config));
-        return HttpServer.startFor(app, config, service::checkReady, new CustomerJoinRoutes(service)::register);
+                new StoreQueries(streams, CustomerJoinTopology.CUSTOMERS_STORE, config.queryIsolation()),
+                new StoreQueries(streams, CustomerJoinTopology.STREAM_TIME_STORE, config.queryIsolation()),
+                Forwarder.of(config), new StorePartitions(config.streamsProperties()));
+        return HttpServer.start(config, streams, service::checkReady, new CustomerJoinRoutes(service)::register);
     }
 
     void register(Javalin app) {

@@ -75,8 +75,8 @@ class CustomerJoinHttpIT {
                     ServiceConfig.STATE_DIR, dir.resolve("state-" + i).toString(),
                     ServiceConfig.HTTP_PORT, String.valueOf(ports[i]),
                     ServiceConfig.APPLICATION_SERVER, "127.0.0.1:" + ports[i])));
-            apps[i] = StreamsApp.startFromChangelogs(config, CustomerJoinTopology.build());
-            servers[i] = CustomerJoinRoutes.start(config, apps[i]);
+            apps[i] = StreamsApp.createFromChangelogs(config, CustomerJoinTopology.build()).start();
+            servers[i] = CustomerJoinRoutes.start(config, apps[i].streams());
         }
         await("both instances ready", () -> get(0, "/health/ready").statusCode() == 200 && get(1, "/health/ready").statusCode() == 200);
 

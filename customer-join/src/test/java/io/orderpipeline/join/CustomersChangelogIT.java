@@ -108,7 +108,7 @@ class CustomersChangelogIT {
     }
 
     private static StreamsApp start(ServiceConfig config) {
-        StreamsApp app = StreamsApp.startFromChangelogs(config, CustomerJoinTopology.build());
+        StreamsApp app = StreamsApp.createFromChangelogs(config, CustomerJoinTopology.build()).start();
         await("RUNNING", () -> app.streams().state() == KafkaStreams.State.RUNNING);
         return app;
     }

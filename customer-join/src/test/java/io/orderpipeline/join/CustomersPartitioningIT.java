@@ -95,7 +95,7 @@ class CustomersPartitioningIT {
             assertThat(elsewhere).as("customers that CRC32 puts in another partition than murmur2 (the test shows the issue)")
                     .isGreaterThanOrEqualTo(CUSTOMERS / 2);
 
-            try (StreamsApp app = StreamsApp.startFromChangelogs(config, CustomerJoinTopology.build())) {
+            try (StreamsApp app = StreamsApp.createFromChangelogs(config, CustomerJoinTopology.build()).start()) {
                 await("RUNNING", () -> app.streams().state() == KafkaStreams.State.RUNNING);
                 int versions = CUSTOMERS + (CUSTOMERS - DELETED_FROM + 1);
                 await(versions + " customer records in " + changelog,

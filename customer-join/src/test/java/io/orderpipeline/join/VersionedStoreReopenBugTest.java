@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reproduces the Kafka Streams bug that {@link io.orderpipeline.runtime.StreamsApp#startFromChangelogs}
+ * Reproduces the Kafka Streams bug that {@link io.orderpipeline.runtime.StreamsApp#createFromChangelogs}
  * works around, on customer-join's own store ({@link CustomerJoinTopology#customersStore()}, the
  * topology's serdes, the service's configuration). It asserts today's <b>wrong</b> behaviour, so it
  * fails once Kafka Streams is fixed: then assert the same history after the reopen as before it, name
- * the test for what it guards, and start customer-join with {@code StreamsApp.start}.
+ * the test for what it guards, and start customer-join with {@code StreamsApp.create}.
  *
  * <p>For upstream:
  * <pre>

@@ -1,5 +1,6 @@
 package io.orderpipeline.stats;
 
+import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.runtime.StreamsApp;
 import java.math.BigDecimal;
@@ -17,9 +18,13 @@ public final class CustomerStatsApp {
 
     public static void main(String[] args) {
         ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
-        StreamsApp app = StreamsApp.start(config, topology(config));
-        CustomerStatsRoutes.start(config, app);
-        app.runUntilShutdown();
+        StreamsApp app = StreamsApp.create(config, topology(config));
+        HttpServer http = CustomerStatsRoutes.start(config, app.streams());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            http.close();
+            app.close();
+        }, SERVICE + "-shutdown"));
+        app.run();
     }
 
     /** The service's topology, configured from {@code config}. */

@@ -4,13 +4,14 @@ import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.orderpipeline.runtime.ServiceConfig;
-import io.orderpipeline.runtime.StreamsApp;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Params;
 import io.orderpipeline.http.Reply;
+import io.orderpipeline.http.StorePartitions;
 import io.orderpipeline.http.StoreQueries;
 import java.util.List;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The HTTP API of customer-stats (CONTRACT.md, HTTP): {@code GET /customers/{customer_id}/stats},
@@ -39,15 +40,14 @@ final class CustomerStatsRoutes {
     }
 
     /**
-     * Starts customer-stats' HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER},
-     * closed by {@code app} before its streams app ({@link HttpServer#startFor}).
+     * Starts customer-stats' HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER}.
      */
-    static HttpServer start(ServiceConfig config, StreamsApp app) {
+    static HttpServer start(ServiceConfig config, KafkaStreams streams) {
         CustomerStatsQueryService service = new CustomerStatsQueryService(
-                new StoreQueries(app.streams(), CustomerStatsTopology.STORE, config.queryIsolation()),
-                new StoreQueries(app.streams(), CustomerStatsTopology.ALERTS_STORE, config.queryIsolation()),
-                Forwarder.of(config));
-        return HttpServer.startFor(app, config, service::checkReady, new CustomerStatsRoutes(service)::register);
+                new StoreQueries(streams, CustomerStatsTopology.STORE, config.queryIsolation()),
+                new StoreQueries(streams, CustomerStatsTopology.ALERTS_STORE, config.queryIsolation()),
+                Forwarder.of(config), new StorePartitions(config.streamsProperties()));
+        return HttpServer.start(config, streams, service::checkReady, new CustomerStatsRoutes(service)::register);
     }
 
     void register(Javalin app) {

@@ -68,8 +68,8 @@ class CustomerStatsHttpIT {
                     ServiceConfig.STATE_DIR, dir.resolve("state-" + i).toString(),
                     ServiceConfig.HTTP_PORT, String.valueOf(ports[i]),
                     ServiceConfig.APPLICATION_SERVER, "127.0.0.1:" + ports[i]));
-            apps[i] = StreamsApp.start(config, CustomerStatsApp.topology(config));
-            servers[i] = CustomerStatsRoutes.start(config, apps[i]);
+            apps[i] = StreamsApp.create(config, CustomerStatsApp.topology(config)).start();
+            servers[i] = CustomerStatsRoutes.start(config, apps[i].streams());
         }
         await("both instances ready", () -> get(0, "/health/ready").statusCode() == 200 && get(1, "/health/ready").statusCode() == 200);
 

@@ -1,8 +1,8 @@
 package io.orderpipeline.filter;
 
+import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.runtime.StreamsApp;
-import io.orderpipeline.http.HttpServer;
 
 public final class OrderFilterApp {
 
@@ -13,8 +13,12 @@ public final class OrderFilterApp {
 
     public static void main(String[] args) {
         ServiceConfig config = ServiceConfig.fromEnv(SERVICE);
-        StreamsApp app = StreamsApp.start(config, OrderFilterTopology.build());
-        HttpServer.startManagementFor(app, config);
-        app.runUntilShutdown();
+        StreamsApp app = StreamsApp.create(config, OrderFilterTopology.build());
+        HttpServer http = HttpServer.startManagement(config, app.streams());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            http.close();
+            app.close();
+        }, SERVICE + "-shutdown"));
+        app.run();
     }
 }

@@ -1,9 +1,10 @@
 package io.orderpipeline.revenue;
 
+import io.orderpipeline.common.Topics;
+import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.runtime.StreamsApp;
 import java.time.Duration;
-import io.orderpipeline.common.Topics;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +30,13 @@ public final class ProductRevenueApp {
 
     public static void main(String[] args) {
         ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
-        StreamsApp app = StreamsApp.start(config, topology(config));
-        RevenueRoutes.start(config, app);
-        app.runUntilShutdown();
+        StreamsApp app = StreamsApp.create(config, topology(config));
+        HttpServer http = RevenueRoutes.start(config, app.streams());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            http.close();
+            app.close();
+        }, SERVICE + "-shutdown"));
+        app.run();
     }
 
     /** The service's topology with its configured grace period and idleness, for the partitions {@code orders} has now. */

@@ -6,15 +6,16 @@ import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.orderpipeline.runtime.ServiceConfig;
-import io.orderpipeline.runtime.StreamsApp;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Params;
 import io.orderpipeline.http.Reply;
+import io.orderpipeline.http.StorePartitions;
 import io.orderpipeline.http.StoreQueries;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The HTTP API of product-revenue (CONTRACT.md, HTTP): parameters checked here, answers from
@@ -50,16 +51,15 @@ final class RevenueRoutes {
     }
 
     /**
-     * Starts product-revenue's HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER},
-     * closed by {@code app} before its streams app ({@link HttpServer#startFor}).
+     * Starts product-revenue's HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER}.
      */
-    static HttpServer start(ServiceConfig config, StreamsApp app) {
-        StoreQueries store = new StoreQueries(app.streams(), ProductRevenueTopology.STORE, config.queryIsolation());
+    static HttpServer start(ServiceConfig config, KafkaStreams streams) {
+        StoreQueries store = new StoreQueries(streams, ProductRevenueTopology.STORE, config.queryIsolation());
         RevenueQueryService service = new RevenueQueryService(store,
-                Forwarder.of(config));
+                Forwarder.of(config), new StorePartitions(config.streamsProperties()));
         RevenueRoutes routes = new RevenueRoutes(service, Clock.systemUTC());
         Dashboard dashboard = Dashboard.from(config);
-        return HttpServer.startFor(app, config, service::checkReady, javalin -> {
+        return HttpServer.start(config, streams, service::checkReady, javalin -> {
             routes.register(javalin);
             dashboard.register(javalin);
         });

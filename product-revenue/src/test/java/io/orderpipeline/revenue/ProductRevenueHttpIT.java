@@ -94,8 +94,8 @@ class ProductRevenueHttpIT {
                     ServiceConfig.NUM_STANDBY_REPLICAS, "1",
                     // three hours of grace: orders of the three windows may reach a task in any order
                     ProductRevenueApp.WINDOW_GRACE_SECONDS, "10800"));
-            app = StreamsApp.start(config, ProductRevenueApp.topology(config));
-            http = RevenueRoutes.start(config, app);
+            app = StreamsApp.create(config, ProductRevenueApp.topology(config)).start();
+            http = RevenueRoutes.start(config, app.streams());
         }
 
         String server() {

@@ -99,7 +99,7 @@ class ProductRevenueStoreIT {
                 ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                 ServiceConfig.STATE_DIR, dir.resolve("state").toString(),
                 ServiceConfig.APPLICATION_SERVER, THIS_INSTANCE.host() + ":" + THIS_INSTANCE.port()));
-        app = StreamsApp.start(config, ProductRevenueApp.topology(config));
+        app = StreamsApp.create(config, ProductRevenueApp.topology(config)).start();
         streams = app.streams();
         await("RUNNING", () -> streams.state() == KafkaStreams.State.RUNNING);
 

@@ -1,8 +1,6 @@
 package io.orderpipeline.runtime;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -12,9 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one streams app the same way in every service: logs its configuration (secrets masked) and
- * topology, starts it, and on SIGTERM closes it, leaving the group and committing or aborting the
- * open transaction, so a restart is quick and no transaction is left hanging.
+ * One streams app, run the same way in every service: {@link #create} logs its configuration
+ * (secrets masked) and topology, checks its rights and its group's standby count, and builds the
+ * client with a state listener and a handler that shuts the client down when a stream thread fails;
+ * {@link #run} starts it and waits; {@link #close} leaves the group and commits or aborts the open
+ * transaction, so a restart is quick and no transaction is left hanging. A service's {@code main}:
+ * <pre>{@code
+ * StreamsApp app = StreamsApp.create(config, topology);
+ * HttpServer http = HttpServer.startManagement(config, app.streams());
+ * Runtime.getRuntime().addShutdownHook(new Thread(() -> { http.close(); app.close(); }));
+ * app.run();
+ * }</pre>
  */
 public final class StreamsApp implements AutoCloseable {
 
@@ -23,32 +29,30 @@ public final class StreamsApp implements AutoCloseable {
 
     private final String service;
     private final KafkaStreams streams;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private final List<AutoCloseable> closeFirst = new ArrayList<>();
-    private volatile boolean failed;
+    private final CountDownLatch failed = new CountDownLatch(1);
 
     private StreamsApp(String service, KafkaStreams streams) {
         this.service = service;
         this.streams = streams;
     }
 
-    /** Starts the topology with the service's configuration; returns at once. */
-    public static StreamsApp start(ServiceConfig config, Topology topology) {
-        return start(config, topology, false);
+    /** The streams app of {@code topology} with the service's configuration, not started yet. */
+    public static StreamsApp create(ServiceConfig config, Topology topology) {
+        return create(config, topology, false);
     }
 
     /**
-     * Like {@link #start}, but first deletes this instance's local state, so every store is rebuilt
+     * Like {@link #create}, but first deletes this instance's local state, so every store is rebuilt
      * from its changelog. For stores that must not be reopened from disk: the RocksDB versioned store
      * of Kafka Streams 4.3.1 and 4.4.0, reopened (a clean restart), answers no version older than the
      * latest until its segment is written again; a restore writes it all again (reproduced by
      * customer-join's {@code VersionedStoreReopenBugTest}).
      */
-    public static StreamsApp startFromChangelogs(ServiceConfig config, Topology topology) {
-        return start(config, topology, true);
+    public static StreamsApp createFromChangelogs(ServiceConfig config, Topology topology) {
+        return create(config, topology, true);
     }
 
-    private static StreamsApp start(ServiceConfig config, Topology topology, boolean wipeLocalState) {
+    private static StreamsApp create(ServiceConfig config, Topology topology, boolean wipeLocalState) {
         log.info("Starting {} with configuration:{}", config.service(), config.describe());
         log.info("{} topology:\n{}", config.service(), topology.describe());
         AccessCheck.verify(config, topology); // fails at once, naming each missing ACL
@@ -61,15 +65,13 @@ public final class StreamsApp implements AutoCloseable {
         app.streams.setStateListener((newState, oldState) -> {
             log.info("{} state {} -> {}", app.service, oldState, newState);
             if (newState == KafkaStreams.State.ERROR) {
-                app.failed = true;
-                app.stopped.countDown();
+                app.failed.countDown();
             }
         });
         app.streams.setUncaughtExceptionHandler(e -> {
             log.error("{} stream thread failed; shutting the client down", app.service, e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        app.streams.start();
         return app;
     }
 
@@ -77,42 +79,31 @@ public final class StreamsApp implements AutoCloseable {
         return streams;
     }
 
-    /** Closes {@code resource} (an HTTP server, say) before the streams app on shutdown. */
-    public StreamsApp closeFirst(AutoCloseable resource) {
-        closeFirst.add(resource);
+    /** Starts the streams app; returns at once. */
+    public StreamsApp start() {
+        streams.start();
         return this;
     }
 
     /**
-     * Blocks until SIGTERM/SIGINT (then closes cleanly and returns) or until the streams app fails
-     * (then exits the JVM with status 1 so the supervisor restarts it).
+     * Starts the streams app and blocks. On SIGTERM/SIGINT the JVM runs the service's shutdown
+     * hook (which closes this) and ends; if the streams app fails, this exits the JVM with status 1
+     * (the hook still runs) so the supervisor restarts it.
      */
-    public void runUntilShutdown() {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            close();
-            stopped.countDown();
-        }, service + "-shutdown"));
+    public void run() {
+        start();
         try {
-            stopped.await();
+            failed.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         }
-        if (failed) {
-            log.error("{} stopped in state ERROR; exiting", service);
-            close();
-            System.exit(1);
-        }
+        log.error("{} stopped in state ERROR; exiting", service);
+        System.exit(1);
     }
 
     @Override
     public void close() {
-        for (AutoCloseable resource : closeFirst) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                log.warn("{}: closing {} failed", service, resource, e);
-            }
-        }
         log.info("{} closing", service);
         boolean clean = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
