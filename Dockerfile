@@ -4,34 +4,25 @@
 ARG SERVICE=order-filter
 
 # ---- build: Maven, only the module and what it depends on (-pl $SERVICE -am) ----
+# Needs BuildKit (the default builder since Docker 23.0; docker compose v2 builds with it) for the
+# cache mount below.
 FROM maven:3.9-eclipse-temurin-17 AS build
 ARG SERVICE
 WORKDIR /build
 
-# Every module's pom first (the reactor needs all of them), then resolve the dependencies and
-# plugins of a build from the poms alone: this layer stays cached until a pom changes.
-# A module added to the parent pom needs its line here (ComposeEnvironmentIT checks it).
-COPY pom.xml ./
-COPY common-model/pom.xml common-model/
-COPY service-runtime/pom.xml service-runtime/
-COPY common-http/pom.xml common-http/
-COPY kafka-broker/pom.xml kafka-broker/
-COPY order-filter/pom.xml order-filter/
-COPY order-enricher/pom.xml order-enricher/
-COPY customer-stats/pom.xml customer-stats/
-COPY product-revenue/pom.xml product-revenue/
-COPY customer-join/pom.xml customer-join/
-COPY data-generator/pom.xml data-generator/
-COPY local-stack/pom.xml local-stack/
-COPY e2e-tests/pom.xml e2e-tests/
-RUN mvn -B -q -pl "$SERVICE" -am package -DskipTests && rm -rf -- */target
-
-# The sources (.dockerignore keeps target/, .git and local state out), then the real build.
+# The whole tree (.dockerignore keeps target/, .git, docs and local state out): the reactor reads
+# the modules from the parent pom, so no module is named here. Maven's downloads stay in a BuildKit
+# cache mount, kept by the builder from one build to the next and shared by the six images (one
+# build at a time: sharing=locked), so a source change does not download the dependencies again;
+# the mount is not part of any layer.
 COPY . .
-RUN mvn -B -ntp -pl "$SERVICE" -am package -DskipTests \
-    && cp "$SERVICE/target/$SERVICE.jar" /build/service.jar
+# <module>-linux.jar: the runnable jar with only Linux x86-64 and arm64 (glibc) native libraries
+# (the parent pom's maven-shade-plugin configuration; docs/docker.md has the sizes).
+RUN --mount=type=cache,target=/root/.m2,sharing=locked \
+    mvn -B -ntp -pl "$SERVICE" -am package -DskipTests \
+    && cp "$SERVICE/target/$SERVICE-linux.jar" /build/service.jar
 
-# ---- runtime: a JRE, the one shaded jar, a non-root user ----
+# ---- runtime: a JRE, the service's jar for Linux, a non-root user ----
 FROM eclipse-temurin:17-jre
 ARG SERVICE
 LABEL org.opencontainers.image.title="order-pipeline ${SERVICE}" \

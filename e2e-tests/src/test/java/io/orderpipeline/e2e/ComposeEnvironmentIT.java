@@ -19,8 +19,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -182,8 +184,13 @@ class ComposeEnvironmentIT {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * The parent pom is the one list of modules: the Dockerfile's build stage copies the whole tree
+     * before it runs Maven (it names no module), and .dockerignore keeps no module's pom or sources
+     * out of the build context.
+     */
     @Test
-    void dockerfileCopiesThePomOfEveryModuleOfTheBuild() throws Exception {
+    void dockerfileBuildsFromTheWholeTree() throws Exception {
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
         Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve("pom.xml").toFile())
                 .getDocumentElement();
@@ -198,9 +205,22 @@ class ComposeEnvironmentIT {
             }
         }
         assertThat(modules).containsAll(Topics.SERVICES).contains("data-generator");
+        String buildStage = dockerfile.substring(0, dockerfile.indexOf("\nFROM ", dockerfile.indexOf("FROM ")));
+        assertThat(buildStage).as("the build stage copies the whole tree, then runs Maven")
+                .containsPattern("(?m)^COPY \\. \\.$[\\s\\S]*^RUN [^#]*mvn ");
+
+        // .dockerignore patterns are globs ('**' any number of folders); one that matches a folder
+        // leaves out all it holds
+        List<PathMatcher> ignored = Files.readAllLines(ROOT.resolve(".dockerignore")).stream().map(String::trim)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#") && !line.startsWith("!"))
+                .map(line -> FileSystems.getDefault().getPathMatcher("glob:" + line)).toList();
+        List<String> needed = new ArrayList<>(List.of("pom.xml"));
         for (String module : modules) {
-            assertThat(dockerfile).as("the Dockerfile copies " + module + "/pom.xml (the reactor needs every module)")
-                    .contains("COPY " + module + "/pom.xml " + module + "/");
+            needed.addAll(List.of(module, module + "/pom.xml", module + "/src", module + "/src/main", module + "/src/main/java"));
+        }
+        for (String path : needed) {
+            assertThat(ignored).as(".dockerignore keeps " + path + " in the build context")
+                    .noneMatch(matcher -> matcher.matches(Path.of(path)));
         }
         assertThat(dockerfile).contains("STATE_DIR=" + STATE_DIR).contains("VOLUME [\"" + STATE_DIR + "\"]");
     }
