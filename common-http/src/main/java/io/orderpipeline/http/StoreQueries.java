@@ -13,7 +13,6 @@ import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,15 +103,6 @@ public final class StoreQueries {
             }
         });
         return values;
-    }
-
-    /**
-     * A value read through IQv2: the stores the DSL builds are timestamped, and their values come as
-     * {@code ValueAndTimestamp}; this is the value inside (a plain value is taken as it is).
-     */
-    @SuppressWarnings("unchecked")
-    public static <V> V plain(Object value) {
-        return (V) (value instanceof ValueAndTimestamp<?> stamped ? stamped.value() : value);
     }
 
     /** A key query read committed: it must not be answered from the record cache (see the class comment). */

@@ -1,6 +1,6 @@
 package io.orderpipeline.join;
 
-import static io.orderpipeline.join.CustomerJoinTopology.CUSTOMERS_STORE;
+import static io.orderpipeline.join.CustomerJoinTopology.STORE;
 import static io.orderpipeline.join.CustomerJoinTopology.HISTORY_RETENTION;
 import static io.orderpipeline.join.CustomerJoinTopology.STREAM_TIME_KEY;
 
@@ -69,7 +69,7 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
     @Override
     public Reply current(long customerId, boolean forwarded) {
         String key = String.valueOf(customerId);
-        return router.route(CUSTOMERS_STORE, key, KEY, "/customers/" + key, forwarded, (partition, active) -> {
+        return router.route(STORE, key, KEY, "/customers/" + key, forwarded, (partition, active) -> {
             VersionedRecord<Customer> version = query(customers, VersionedKeyQuery.<String, Customer>withKey(key), partition, active);
             return version == null ? Reply.error(404, "customer " + key + " not found")
                     : Reply.ok(CustomerVersion.of(customerId, version));
@@ -80,7 +80,7 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
     public Reply asOf(long customerId, Instant at, boolean forwarded) {
         String key = String.valueOf(customerId);
         String path = "/customers/" + key + "?at=" + at.toEpochMilli();
-        return router.route(CUSTOMERS_STORE, key, KEY, path, forwarded, (partition, active) -> {
+        return router.route(STORE, key, KEY, path, forwarded, (partition, active) -> {
             VersionedRecord<Customer> version = query(customers, VersionedKeyQuery.<String, Customer>withKey(key).asOf(at), partition, active);
             if (version != null) {
                 return Reply.ok(CustomerVersion.of(customerId, version));
@@ -96,7 +96,7 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
         String path = "/customers/" + key + "/history" + (from == null && to == null ? "" : "?")
                 + (from == null ? "" : "from=" + from.toEpochMilli()) + (from != null && to != null ? "&" : "")
                 + (to == null ? "" : "to=" + to.toEpochMilli());
-        return router.route(CUSTOMERS_STORE, key, KEY, path, forwarded, (partition, active) -> {
+        return router.route(STORE, key, KEY, path, forwarded, (partition, active) -> {
             MultiVersionedKeyQuery<String, Customer> query = MultiVersionedKeyQuery.<String, Customer>withKey(key).withAscendingTimestamps();
             if (from != null) {
                 query = query.fromTime(from);
@@ -123,8 +123,8 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
      * its stream time is -1 ({@code ConsumerRecord.NO_TIMESTAMP}).
      */
     private Reply olderThanHistory(String name, Instant instant, int partition, boolean active) {
-        Object seen = StoreQueries.plain(query(streamTime, KeyQuery.<String, Object>withKey(STREAM_TIME_KEY), partition, active));
-        long observed = seen == null ? ConsumerRecord.NO_TIMESTAMP : (Long) seen;
+        Long seen = query(streamTime, KeyQuery.<String, Long>withKey(STREAM_TIME_KEY), partition, active);
+        long observed = seen == null ? ConsumerRecord.NO_TIMESTAMP : seen;
         long oldest = observed - HISTORY_RETENTION.toMillis();
         if (instant.toEpochMilli() >= oldest) {
             return null;
@@ -141,6 +141,6 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
     /** For {@code /health/ready}: every active partition of both stores answers a query. */
     void checkReady() {
         customers.allActive(VersionedKeyQuery.<String, Customer>withKey("0"));
-        streamTime.allActive(KeyQuery.<String, Object>withKey(STREAM_TIME_KEY));
+        streamTime.allActive(KeyQuery.<String, Long>withKey(STREAM_TIME_KEY));
     }
 }

@@ -47,7 +47,7 @@ final class CustomerJoinRoutes {
      */
     static HttpServer start(ServiceConfig config, KafkaStreams streams) {
         CustomerJoinQueryService service = new CustomerJoinQueryService(
-                new StoreQueries(streams, CustomerJoinTopology.CUSTOMERS_STORE, config.queryIsolation()),
+                new StoreQueries(streams, CustomerJoinTopology.STORE, config.queryIsolation()),
                 new StoreQueries(streams, CustomerJoinTopology.STREAM_TIME_STORE, config.queryIsolation()),
                 Forwarder.of(config), new StorePartitions(config.streamsProperties()));
         return HttpServer.start(config, streams, service::checkReady, new CustomerJoinRoutes(service)::register);

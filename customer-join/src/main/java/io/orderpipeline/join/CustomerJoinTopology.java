@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
 public final class CustomerJoinTopology {
 
     /** The versioned table of customers: key customer id, value {@link Customer}. */
-    public static final String CUSTOMERS_STORE = "customers-store";
+    public static final String STORE = "customers-store";
     /** How far back (behind the newest customers record) the table still answers as-of lookups. */
     public static final Duration HISTORY_RETENTION = Duration.ofDays(1);
     /**
@@ -67,7 +67,7 @@ public final class CustomerJoinTopology {
      */
     public static final String CUSTOMERS_BY_ID = "customers-by-id";
     /**
-     * Per partition of {@link #CUSTOMERS_STORE}, the newest timestamp of the customer records put into
+     * Per partition of {@link #STORE}, the newest timestamp of the customer records put into
      * it: the versioned store's observed stream time, which it does not expose. Its history reaches back
      * {@link #HISTORY_RETENTION} from there (for the HTTP API: an instant older than that is answered
      * 400, not 404). One entry, key {@link #STREAM_TIME_KEY}, value epoch milliseconds.
@@ -80,7 +80,7 @@ public final class CustomerJoinTopology {
 
     /** The customers store: RocksDB, versioned, {@link #HISTORY_RETENTION} of history, Kafka Streams' default segment interval. */
     static VersionedBytesStoreSupplier customersStore() {
-        return Stores.persistentVersionedKeyValueStore(CUSTOMERS_STORE, HISTORY_RETENTION);
+        return Stores.persistentVersionedKeyValueStore(STORE, HISTORY_RETENTION);
     }
 
     static StoreBuilder<KeyValueStore<String, Long>> streamTimeStore() {

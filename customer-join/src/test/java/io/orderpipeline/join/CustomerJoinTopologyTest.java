@@ -77,7 +77,7 @@ class CustomerJoinTopologyTest {
         enriched = TestDriverSupport.output(driver, Topics.CUSTOMER_ENRICHED_ORDERS);
         rawEnriched = TestDriverSupport.rawOutput(driver, Topics.CUSTOMER_ENRICHED_ORDERS.name());
         deadLetters = TestDriverSupport.rawOutput(driver, Topics.deadLetter(SERVICE));
-        store = driver.getVersionedKeyValueStore(CustomerJoinTopology.CUSTOMERS_STORE);
+        store = driver.getVersionedKeyValueStore(CustomerJoinTopology.STORE);
     }
 
     @AfterEach
@@ -513,7 +513,7 @@ class CustomerJoinTopologyTest {
             assertDeadLetter(dead.readRecord(), "a tombstone an hour ahead", utf8("42"), null, "customers", 2,
                     "Invalid Customer: timestamp 2026-11-24T11:15:00Z is 3600000 ms ahead");
             assertThat(dead.isEmpty()).isTrue();
-            VersionedKeyValueStore<String, Customer> table = strict.getVersionedKeyValueStore(CustomerJoinTopology.CUSTOMERS_STORE);
+            VersionedKeyValueStore<String, Customer> table = strict.getVersionedKeyValueStore(CustomerJoinTopology.STORE);
             assertThat(table.get("42").value()).isEqualTo(new Customer(42, "Ada Lovelace", null, null));
             KeyValueStore<String, Long> streamTime = strict.getKeyValueStore(CustomerJoinTopology.STREAM_TIME_STORE);
             assertThat(streamTime.get(CustomerJoinTopology.STREAM_TIME_KEY)).isEqualTo(BASE.plus(Inputs.DEFAULT_MAX_AHEAD).toEpochMilli());
@@ -539,8 +539,8 @@ class CustomerJoinTopologyTest {
         assertThat(join.nodes()).filteredOn(n -> n instanceof TopologyDescription.Processor)
                 .extracting(n -> n.name() + " " + ((TopologyDescription.Processor) n).stores())
                 .containsExactlyInAnyOrder("customers-stream-time [" + CustomerJoinTopology.STREAM_TIME_STORE + "]",
-                        "customers-table [" + CustomerJoinTopology.CUSTOMERS_STORE + "]",
-                        "join-customer-as-of-order-time [" + CustomerJoinTopology.CUSTOMERS_STORE + "]");
+                        "customers-table [" + CustomerJoinTopology.STORE + "]",
+                        "join-customer-as-of-order-time [" + CustomerJoinTopology.STORE + "]");
         // customers is read only to be checked and re-partitioned
         TopologyDescription.Subtopology customersIn = description.subtopologies().stream()
                 .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals("customers-source")))

@@ -57,7 +57,7 @@ class CustomersChangelogIT {
             ServiceConfig config = CustomerJoinApp.config(ServiceConfig.of("customer-join", false, Map.of(
                     ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     ServiceConfig.STATE_DIR, dir.resolve("state").toString())));
-            String changelog = config.applicationId() + "-" + CustomerJoinTopology.CUSTOMERS_STORE + "-changelog";
+            String changelog = config.applicationId() + "-" + CustomerJoinTopology.STORE + "-changelog";
 
             StreamsApp app = start(config);
             try {

@@ -75,7 +75,7 @@ class CustomersPartitioningIT {
                     ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     ServiceConfig.APPLICATION_ID, APPLICATION_ID,
                     ServiceConfig.STATE_DIR, dir.resolve("state").toString())));
-            String changelog = config.applicationId() + "-" + CustomerJoinTopology.CUSTOMERS_STORE + "-changelog";
+            String changelog = config.applicationId() + "-" + CustomerJoinTopology.STORE + "-changelog";
 
             int elsewhere = 0;
             for (int id = 1; id <= CUSTOMERS; id++) {

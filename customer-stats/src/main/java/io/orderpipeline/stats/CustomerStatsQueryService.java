@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.RangeQuery;
@@ -63,8 +62,8 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
     public Reply stats(long customerId, boolean forwarded) {
         String key = String.valueOf(customerId); // the store's key: the id as a decimal string
         return router.route(STORE, key, KEY, "/customers/" + key + "/stats", forwarded, (partition, active) -> {
-            KeyQuery<String, Object> query = KeyQuery.withKey(key);
-            CustomerStats stats = StoreQueries.plain(active ? store.active(query, partition) : store.standby(query, partition));
+            KeyQuery<String, CustomerStats> query = KeyQuery.withKey(key);
+            CustomerStats stats = active ? store.active(query, partition) : store.standby(query, partition);
             return stats == null ? Reply.error(404, "customer " + key + " has no orders") : Reply.ok(stats);
         });
     }
@@ -108,14 +107,13 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
 
     /** The latest {@code limit} alerts of each partition this instance holds as active (keys sort by time: read backwards). */
     private LocalAlerts local(int limit) {
-        RangeQuery<String, Object> query = RangeQuery.<String, Object>withNoBounds().withDescendingKeys();
+        RangeQuery<String, LatestAlert> query = RangeQuery.<String, LatestAlert>withNoBounds().withDescendingKeys();
         List<LatestAlert> alerts = new ArrayList<>();
-        Map<Integer, KeyValueIterator<String, Object>> byPartition = alertsStore.allActive(query);
-        for (KeyValueIterator<String, Object> iterator : byPartition.values()) {
+        Map<Integer, KeyValueIterator<String, LatestAlert>> byPartition = alertsStore.allActive(query);
+        for (KeyValueIterator<String, LatestAlert> iterator : byPartition.values()) {
             try (iterator) {
                 for (int i = 0; i < limit && iterator.hasNext(); i++) {
-                    KeyValue<String, Object> entry = iterator.next();
-                    alerts.add(StoreQueries.plain(entry.value));
+                    alerts.add(iterator.next().value);
                 }
             }
         }
@@ -125,7 +123,7 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
 
     /** For {@code /health/ready}: every active partition of both stores answers a query. */
     void checkReady() {
-        store.allActive(KeyQuery.<String, Object>withKey(""));
-        alertsStore.allActive(KeyQuery.<String, Object>withKey(""));
+        store.allActive(KeyQuery.<String, CustomerStats>withKey(""));
+        alertsStore.allActive(KeyQuery.<String, LatestAlert>withKey(""));
     }
 }

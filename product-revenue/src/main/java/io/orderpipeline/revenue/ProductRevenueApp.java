@@ -31,7 +31,7 @@ public final class ProductRevenueApp {
     public static void main(String[] args) {
         ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
         StreamsApp app = StreamsApp.create(config, topology(config));
-        HttpServer http = RevenueRoutes.start(config, app.streams());
+        HttpServer http = ProductRevenueRoutes.start(config, app.streams());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             http.close();
             app.close();

@@ -35,9 +35,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 /**
  * Queries of {@code product-revenue-store} (IQv2): one product's window or windows from the
  * instance that holds the product ({@link KeyRouter}), and one window of every product gathered
- * from every instance. Parameters arrive checked ({@link RevenueRoutes}).
+ * from every instance. Parameters arrive checked ({@link ProductRevenueRoutes}).
  */
-final class RevenueQueryService implements RevenueRoutes.Queries {
+final class ProductRevenueQueryService implements ProductRevenueRoutes.Queries {
 
     /** The answer of {@code GET /stats/{product}}. */
     record ProductStats(String product, BigDecimal hourlyRevenue, Instant windowStart, Instant windowEnd) {
@@ -67,7 +67,7 @@ final class RevenueQueryService implements RevenueRoutes.Queries {
     private final KeyRouter router;
     private final Forwarder forwarder;
 
-    RevenueQueryService(StoreQueries store, Forwarder forwarder, StorePartitions partitions) {
+    ProductRevenueQueryService(StoreQueries store, Forwarder forwarder, StorePartitions partitions) {
         this.store = store;
         this.forwarder = forwarder;
         this.router = new KeyRouter(store.streams(), forwarder, partitions);

@@ -19,7 +19,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The HTTP API of product-revenue (CONTRACT.md, HTTP): parameters checked here, answers from
- * {@link RevenueQueryService}.
+ * {@link ProductRevenueQueryService}.
  * <ul>
  *   <li>{@code GET /stats/{product}?at=}: the window holding {@code at} (default now)</li>
  *   <li>{@code GET /revenue/{product}?from=&to=}: windows starting in [from, to] (default the last 24 hours)</li>
@@ -29,9 +29,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * </ul>
  * Instants older than the store's 1-day retention are refused with 400: those windows are gone.
  */
-final class RevenueRoutes {
+final class ProductRevenueRoutes {
 
-    /** What the routes ask; {@link RevenueQueryService} answers (a fake in the routes' tests). */
+    /** What the routes ask; {@link ProductRevenueQueryService} answers (a fake in the routes' tests). */
     interface Queries {
         Reply stats(String product, Instant at, boolean forwarded);
 
@@ -45,7 +45,7 @@ final class RevenueRoutes {
     private final Queries service;
     private final Clock clock;
 
-    RevenueRoutes(Queries service, Clock clock) {
+    ProductRevenueRoutes(Queries service, Clock clock) {
         this.service = service;
         this.clock = clock;
     }
@@ -55,9 +55,9 @@ final class RevenueRoutes {
      */
     static HttpServer start(ServiceConfig config, KafkaStreams streams) {
         StoreQueries store = new StoreQueries(streams, ProductRevenueTopology.STORE, config.queryIsolation());
-        RevenueQueryService service = new RevenueQueryService(store,
+        ProductRevenueQueryService service = new ProductRevenueQueryService(store,
                 Forwarder.of(config), new StorePartitions(config.streamsProperties()));
-        RevenueRoutes routes = new RevenueRoutes(service, Clock.systemUTC());
+        ProductRevenueRoutes routes = new ProductRevenueRoutes(service, Clock.systemUTC());
         Dashboard dashboard = Dashboard.from(config);
         return HttpServer.start(config, streams, service::checkReady, javalin -> {
             routes.register(javalin);

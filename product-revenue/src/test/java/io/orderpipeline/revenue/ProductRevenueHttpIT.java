@@ -62,7 +62,7 @@ class ProductRevenueHttpIT {
     static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Three hourly windows ending with the current one; windows and retention checks use the real clock. */
-    static final Instant CURRENT = RevenueQueryService.windowStart(Instant.now());
+    static final Instant CURRENT = ProductRevenueQueryService.windowStart(Instant.now());
     static final List<Instant> WINDOWS = List.of(CURRENT.minus(Duration.ofHours(2)), CURRENT.minus(Duration.ofHours(1)), CURRENT);
     /** product -> window start -> [revenue, orders], computed here with BigDecimal. */
     static final Map<String, Map<Instant, Totals>> expected = new TreeMap<>();
@@ -95,7 +95,7 @@ class ProductRevenueHttpIT {
                     // three hours of grace: orders of the three windows may reach a task in any order
                     ProductRevenueApp.WINDOW_GRACE_SECONDS, "10800"));
             app = StreamsApp.create(config, ProductRevenueApp.topology(config)).start();
-            http = RevenueRoutes.start(config, app.streams());
+            http = ProductRevenueRoutes.start(config, app.streams());
         }
 
         String server() {
@@ -150,7 +150,7 @@ class ProductRevenueHttpIT {
         }
         await("every product's windows counted", () -> {
             for (String product : expected.keySet()) {
-                JsonNode windows = json(get(a, "/revenue/" + RevenueQueryService.encode(product) + range())).get("windows");
+                JsonNode windows = json(get(a, "/revenue/" + ProductRevenueQueryService.encode(product) + range())).get("windows");
                 if (windows == null || sumOfOrders(windows) != expected.get(product).values().stream().mapToLong(Totals::orders).sum()) {
                     return false;
                 }
@@ -173,7 +173,7 @@ class ProductRevenueHttpIT {
     void everyProductIsTheSameAndExactFromBothInstances() throws Exception {
         Map<String, Integer> servedBy = new HashMap<>();
         for (String product : expected.keySet()) {
-            String path = "/stats/" + RevenueQueryService.encode(product);
+            String path = "/stats/" + ProductRevenueQueryService.encode(product);
             for (Instant window : WINDOWS) {
                 String at = "?at=" + window.plusSeconds(1800);
                 HttpResponse<String> fromA = get(a, path + at);
@@ -184,8 +184,8 @@ class ProductRevenueHttpIT {
                 servedBy.merge(fromA.headers().firstValue("X-Served-By").orElseThrow(), 1, Integer::sum);
                 assertStats(json(fromA), product, window, expected.get(product).get(window));
             }
-            HttpResponse<String> windowsA = get(a, "/revenue/" + RevenueQueryService.encode(product) + range());
-            HttpResponse<String> windowsB = get(b, "/revenue/" + RevenueQueryService.encode(product) + range());
+            HttpResponse<String> windowsA = get(a, "/revenue/" + ProductRevenueQueryService.encode(product) + range());
+            HttpResponse<String> windowsB = get(b, "/revenue/" + ProductRevenueQueryService.encode(product) + range());
             assertThat(windowsA.statusCode()).isEqualTo(200);
             assertThat(windowsB.body()).isEqualTo(windowsA.body());
             assertWindows(json(windowsA), product);
@@ -217,13 +217,13 @@ class ProductRevenueHttpIT {
         b.http.close();
         b.http = null;
         for (String product : expected.keySet()) {
-            HttpResponse<String> response = get(a, "/stats/" + RevenueQueryService.encode(product) + "?at=" + CURRENT);
+            HttpResponse<String> response = get(a, "/stats/" + ProductRevenueQueryService.encode(product) + "?at=" + CURRENT);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.headers().firstValue("X-Served-By")).hasValue(a.server());
             assertStats(json(response), product, CURRENT, expected.get(product).get(CURRENT));
         }
         long fromStandby = expected.keySet().stream()
-                .filter(product -> get(a, "/stats/" + RevenueQueryService.encode(product)).headers()
+                .filter(product -> get(a, "/stats/" + ProductRevenueQueryService.encode(product)).headers()
                         .firstValue("X-Served-By-Standby").isPresent())
                 .count();
         assertThat(fromStandby).as("b's products, from a's standby copy").isPositive().isLessThan(expected.size());
@@ -238,7 +238,7 @@ class ProductRevenueHttpIT {
         await("a answers every product from its own active copy", () -> {
             boolean allActive = true;
             for (String product : expected.keySet()) {
-                HttpResponse<String> response = get(a, "/stats/" + RevenueQueryService.encode(product) + "?at=" + CURRENT);
+                HttpResponse<String> response = get(a, "/stats/" + ProductRevenueQueryService.encode(product) + "?at=" + CURRENT);
                 if (response.statusCode() == 503) {
                     assertThat(response.headers().firstValue("Retry-After")).as(response.body()).isPresent();
                     seen.add("503");

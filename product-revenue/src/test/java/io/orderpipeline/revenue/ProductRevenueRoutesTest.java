@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** product-revenue's routes on a real server (port 0) with a fake query service: what reaches it, and the 400s. */
-class RevenueRoutesTest {
+class ProductRevenueRoutesTest {
 
     static final Instant NOW = Instant.parse("2026-11-24T10:30:00Z");
 
     /** Answers with the call it got, so the test sees the parsed parameters. */
-    static final class FakeQueries implements RevenueRoutes.Queries {
+    static final class FakeQueries implements ProductRevenueRoutes.Queries {
         volatile boolean unavailable;
 
         Reply answer(String call) {
@@ -74,7 +74,7 @@ class RevenueRoutesTest {
                 ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1", ServiceConfig.STATE_DIR, stateDir.toString()));
         streams = new KafkaStreams(ProductRevenueTopology.build(Duration.ZERO), config.streamsProperties());
         server = HttpServer.start(0, streams, () -> { },
-                new RevenueRoutes(fake, Clock.fixed(NOW, ZoneOffset.UTC))::register);
+                new ProductRevenueRoutes(fake, Clock.fixed(NOW, ZoneOffset.UTC))::register);
     }
 
     @AfterAll
@@ -172,7 +172,7 @@ class RevenueRoutesTest {
                 return this;
             }
         };
-        try (HttpServer moving = HttpServer.start(0, streams, () -> { }, new RevenueRoutes(fake, ticking)::register)) {
+        try (HttpServer moving = HttpServer.start(0, streams, () -> { }, new ProductRevenueRoutes(fake, ticking)::register)) {
             for (String path : new String[] {"/revenue/keyboard", "/stats/keyboard", "/revenue"}) {
                 HttpResponse<String> response = client.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + moving.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
