@@ -2,7 +2,6 @@ package io.orderpipeline.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.orderpipeline.runtime.DeadLetters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -13,6 +12,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orderpipeline.runtime.DeadLetters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;

@@ -3,13 +3,13 @@ package io.orderpipeline.join;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
-import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Params;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StorePartitions;
 import io.orderpipeline.http.StoreQueries;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.time.Instant;
 import org.apache.kafka.streams.KafkaStreams;
 

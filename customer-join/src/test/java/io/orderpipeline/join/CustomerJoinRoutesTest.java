@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.common.Customer;
 import io.orderpipeline.common.Json;
-import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.common.TestHttp;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StoreUnavailableException;
 import io.orderpipeline.join.CustomerJoinQueryService.CustomerHistory;
 import io.orderpipeline.join.CustomerJoinQueryService.CustomerVersion;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -67,7 +65,6 @@ class CustomerJoinRoutesTest {
     static KafkaStreams streams;
     static HttpServer server;
     static final FakeQueries fake = new FakeQueries();
-    static final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
@@ -88,12 +85,8 @@ class CustomerJoinRoutesTest {
         fake.lastCall = null;
     }
 
-    static HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    static HttpResponse<String> get(String path, String... headers) {
+        return TestHttp.get("http://127.0.0.1:" + server.port() + path, headers);
     }
 
     static String error(HttpResponse<String> response) throws Exception {

@@ -4,8 +4,8 @@ import static io.orderpipeline.common.TestDriverSupport.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.common.Customer;
-import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.io.File;
 import java.time.Duration;
 import java.util.Map;

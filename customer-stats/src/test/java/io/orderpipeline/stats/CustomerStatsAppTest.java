@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orderpipeline.common.CustomerAlert;
 import io.orderpipeline.common.Order;
-import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.common.TestDriverSupport;
-import io.orderpipeline.runtime.TestDrivers;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.runtime.TestDrivers;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.apache.kafka.streams.TopologyTestDriver;

@@ -1,21 +1,19 @@
 package io.orderpipeline.stats;
 
+import static io.orderpipeline.common.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
-import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
-import io.orderpipeline.runtime.ServiceConfig;
-import io.orderpipeline.runtime.StreamsApp;
+import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.common.TestHttp;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.http.HttpServer;
-import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.runtime.StreamsApp;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +49,6 @@ class CustomerStatsHttpIT {
     static final StreamsApp[] apps = new StreamsApp[2];
     static final HttpServer[] servers = new HttpServer[2];
     static final int[] ports = new int[2];
-    static final HttpClient client = HttpClient.newHttpClient();
     /** customer id -> [count, total], computed here with BigDecimal. */
     static final Map<Long, BigDecimal> totals = new TreeMap<>();
     static final Map<Long, Long> counts = new TreeMap<>();
@@ -179,20 +176,7 @@ class CustomerStatsHttpIT {
     }
 
     static HttpResponse<String> get(int instance, String path) {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[instance] + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new AssertionError(path, e);
-        }
-    }
-
-    static JsonNode json(HttpResponse<String> response) {
-        try {
-            return Json.MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError(response.body(), e);
-        }
+        return TestHttp.get("http://127.0.0.1:" + ports[instance] + path);
     }
 
     static void await(String what, BooleanSupplier condition) {

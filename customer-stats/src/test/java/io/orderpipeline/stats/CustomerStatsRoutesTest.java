@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.common.Json;
-import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.common.TestHttp;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StoreUnavailableException;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -56,7 +54,6 @@ class CustomerStatsRoutesTest {
     static KafkaStreams streams;
     static HttpServer server;
     static final FakeQueries fake = new FakeQueries();
-    static final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
@@ -72,12 +69,8 @@ class CustomerStatsRoutesTest {
         streams.close();
     }
 
-    static HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    static HttpResponse<String> get(String path, String... headers) {
+        return TestHttp.get("http://127.0.0.1:" + server.port() + path, headers);
     }
 
     @Test

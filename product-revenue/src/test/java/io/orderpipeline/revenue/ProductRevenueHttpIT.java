@@ -1,21 +1,19 @@
 package io.orderpipeline.revenue;
 
+import static io.orderpipeline.common.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
-import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
-import io.orderpipeline.runtime.ServiceConfig;
-import io.orderpipeline.runtime.StreamsApp;
+import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.common.TestHttp;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.http.HttpServer;
-import io.orderpipeline.common.TestDriverSupport;
+import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.runtime.StreamsApp;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +57,6 @@ class ProductRevenueHttpIT {
     static KafkaBroker broker;
     static final Instance a = new Instance("a");
     static final Instance b = new Instance("b");
-    static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Three hourly windows ending with the current one; windows and retention checks use the real clock. */
     static final Instant CURRENT = ProductRevenueQueryService.windowStart(Instant.now());
@@ -326,24 +323,11 @@ class ProductRevenueHttpIT {
     }
 
     static HttpResponse<String> get(Instance instance, String path) {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://" + instance.server() + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new AssertionError(instance.name + " " + path, e);
-        }
+        return TestHttp.get("http://" + instance.server() + path);
     }
 
     static int status(Instance instance, String path) {
         return get(instance, path).statusCode();
-    }
-
-    static JsonNode json(HttpResponse<String> response) {
-        try {
-            return Json.MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError(response.body(), e);
-        }
     }
 
     static void await(String what, BooleanSupplier condition) {

@@ -3,10 +3,11 @@ package io.orderpipeline.revenue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.common.Json;
-import io.orderpipeline.runtime.ServiceConfig;
+import io.orderpipeline.common.TestHttp;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.http.StoreUnavailableException;
+import io.orderpipeline.runtime.ServiceConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,12 +89,8 @@ class ProductRevenueRoutesTest {
         fake.unavailable = false;
     }
 
-    static HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    static HttpResponse<String> get(String path, String... headers) {
+        return TestHttp.get("http://127.0.0.1:" + server.port() + path, headers);
     }
 
     static String call(String path, String... headers) throws Exception {

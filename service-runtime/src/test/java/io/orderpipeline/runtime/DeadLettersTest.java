@@ -23,9 +23,10 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad inputs with the services' configuration: the timestamp check ({@link Inputs}) on the test driver (whose wall clock
- * stands at {@link TestDriverSupport#BASE}): records up to the bound ahead of the clock pass, a
- * record further ahead goes to the dead-letter topic as read, and the records after it still pass; each record handed to the dead-letter topic is counted.
+ * Bad inputs with the services' configuration: the timestamp check ({@link Inputs}) on the test
+ * driver (whose wall clock stands at {@link TestDriverSupport#BASE}): records up to the bound ahead
+ * of the clock pass, a record further ahead goes to the dead-letter topic as read, and the records
+ * after it still pass; each record handed to the dead-letter topic is counted.
  */
 class DeadLettersTest {
 
