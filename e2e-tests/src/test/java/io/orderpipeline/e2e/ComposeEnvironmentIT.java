@@ -171,8 +171,8 @@ class ComposeEnvironmentIT {
     /**
      * Each compose entry sets nothing its jar does not read ({@link JarEnvironment}: HTTP_PORT and
      * APPLICATION_SERVER only for a service with HTTP, KAFKA_* variables only as real Kafka
-     * properties). Settings with a default (TLS, authentication, bounds) may be left out: the README
-     * lists them all.
+     * properties). Settings with a default (TLS, authentication, bounds) may be left out:
+     * docs/configuration.md lists them all.
      */
     @Test
     void environmentIsOnlyWhatEachServiceReads() throws IOException {
