@@ -67,8 +67,13 @@ public final class Validation {
         if (value.length() > MAX_TEXT_LENGTH) {
             throw new IllegalArgumentException(field + " is longer than " + MAX_TEXT_LENGTH + " characters");
         }
-        if (value.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
-            throw new IllegalArgumentException(field + " contains an unpaired surrogate (not Unicode text)");
+        for (int i = 0; i < value.length(); i++) { // a loop, not codePoints(): this runs for every order
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++; // a pair: one code point
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(field + " contains an unpaired surrogate (not Unicode text)");
+            }
         }
     }
 
@@ -77,8 +82,13 @@ public final class Validation {
      * that services key, group and query by (the product: a Kafka key and an HTTP path parameter).
      */
     static void noControlCharacters(String field, String value) {
-        if (value != null && value.codePoints().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException(field + " contains a control character");
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) { // a surrogate is not a control character: chars suffice
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new IllegalArgumentException(field + " contains a control character");
+            }
         }
     }
 

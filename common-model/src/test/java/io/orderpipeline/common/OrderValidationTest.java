@@ -145,6 +145,19 @@ class OrderValidationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("name is longer than 200 characters");
     }
 
+    @Test
+    void textIsCheckedCharByCharWithSurrogatePairsAsOneCodePoint() {
+        assertThat(new Order(1, 2, BigDecimal.ONE, "cup \ud83d\ude00 \u00e9", "paid \ud83d\ude00").product()).isEqualTo("cup \ud83d\ude00 \u00e9");
+        for (String unpaired : new String[] {"a\ud83d", "\ude00\ud83d", "\ud83d\ud83d\ude00", "\ud83d\ude00\ude00"}) {
+            assertThatThrownBy(() -> new Order(1, 2, BigDecimal.ONE, unpaired, null)).as(unpaired)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("product contains an unpaired surrogate (not Unicode text)");
+        }
+        for (String control : new String[] {"\u007f", "a\u0085", "\u009f"}) {
+            assertThatThrownBy(() -> new Order(1, 2, BigDecimal.ONE, control, null)).as(control)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("product contains a control character");
+        }
+    }
+
     // ---- customers ----
 
     static List<BadOrders.Bad> badCustomers() {
