@@ -1,7 +1,17 @@
 package io.orderpipeline.http;
 
+import static io.orderpipeline.common.EnvVariable.HTTP_AUTH_PASSWORD;
+import static io.orderpipeline.common.EnvVariable.HTTP_AUTH_TOKEN;
+import static io.orderpipeline.common.EnvVariable.HTTP_AUTH_USER;
+import static io.orderpipeline.common.EnvVariable.HTTP_BIND_ADDRESS;
+import static io.orderpipeline.common.EnvVariable.HTTP_TLS_KEYSTORE;
+import static io.orderpipeline.common.EnvVariable.HTTP_TLS_KEYSTORE_PASSWORD;
+import static io.orderpipeline.common.EnvVariable.HTTP_TLS_TRUSTSTORE;
+import static io.orderpipeline.common.EnvVariable.HTTP_TLS_TRUSTSTORE_PASSWORD;
+
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
+import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.runtime.ServiceConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,15 +44,6 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public final class HttpSecurity {
 
-    public static final String BIND_ADDRESS = "HTTP_BIND_ADDRESS";
-    public static final String TLS_KEYSTORE = "HTTP_TLS_KEYSTORE";
-    public static final String TLS_KEYSTORE_PASSWORD = "HTTP_TLS_KEYSTORE_PASSWORD";
-    public static final String TLS_TRUSTSTORE = "HTTP_TLS_TRUSTSTORE";
-    public static final String TLS_TRUSTSTORE_PASSWORD = "HTTP_TLS_TRUSTSTORE_PASSWORD";
-    public static final String AUTH_TOKEN = "HTTP_AUTH_TOKEN";
-    public static final String AUTH_USER = "HTTP_AUTH_USER";
-    public static final String AUTH_PASSWORD = "HTTP_AUTH_PASSWORD";
-
     /** Plain HTTP on every interface, no authentication: the default. */
     public static final HttpSecurity NONE = new HttpSecurity("0.0.0.0", null, null, null, null);
 
@@ -62,43 +63,43 @@ public final class HttpSecurity {
     }
 
     /**
-     * The settings of {@code config}: {@value #BIND_ADDRESS} (default every interface);
-     * {@value #TLS_KEYSTORE} and {@value #TLS_KEYSTORE_PASSWORD} turn on TLS, and the instances
-     * trust the certificates of {@value #TLS_TRUSTSTORE} (default: the keystore's own, for
-     * instances sharing one certificate); {@value #AUTH_TOKEN} (bearer) or {@value #AUTH_USER} and
-     * {@value #AUTH_PASSWORD} (basic) turn on authentication. Anything half set stops the service at start.
+     * The settings of {@code config}: {@code HTTP_BIND_ADDRESS} (default every interface);
+     * {@code HTTP_TLS_KEYSTORE} and {@code HTTP_TLS_KEYSTORE_PASSWORD} turn on TLS, and the instances
+     * trust the certificates of {@code HTTP_TLS_TRUSTSTORE} (default: the keystore's own, for
+     * instances sharing one certificate); {@code HTTP_AUTH_TOKEN} (bearer) or {@code HTTP_AUTH_USER} and
+     * {@code HTTP_AUTH_PASSWORD} (basic) turn on authentication. Anything half set stops the service at start.
      */
     public static HttpSecurity from(ServiceConfig config) {
-        String bind = config.get(BIND_ADDRESS, NONE.bindAddress);
-        String keystoreValue = config.get(TLS_KEYSTORE, null);
+        String bind = config.get(HTTP_BIND_ADDRESS, NONE.bindAddress);
+        String keystoreValue = config.get(HTTP_TLS_KEYSTORE, null);
         Path keystore = null;
         String password = null;
         SSLContext client = null;
         if (keystoreValue != null) {
             keystore = Path.of(keystoreValue);
-            password = required(config, TLS_KEYSTORE_PASSWORD, TLS_KEYSTORE);
-            Path truststore = Path.of(config.get(TLS_TRUSTSTORE, keystoreValue));
-            String truststorePassword = config.get(TLS_TRUSTSTORE_PASSWORD, truststore.equals(keystore) ? password : null);
+            password = required(config, HTTP_TLS_KEYSTORE_PASSWORD, HTTP_TLS_KEYSTORE);
+            Path truststore = Path.of(config.get(HTTP_TLS_TRUSTSTORE, keystoreValue));
+            String truststorePassword = config.get(HTTP_TLS_TRUSTSTORE_PASSWORD, truststore.equals(keystore) ? password : null);
             if (truststorePassword == null) {
-                throw new IllegalArgumentException(TLS_TRUSTSTORE_PASSWORD + " must be set with " + TLS_TRUSTSTORE);
+                throw new IllegalArgumentException(HTTP_TLS_TRUSTSTORE_PASSWORD + " must be set with " + HTTP_TLS_TRUSTSTORE);
             }
-            load(keystore, password, TLS_KEYSTORE);
-            client = clientContext(load(truststore, truststorePassword, TLS_TRUSTSTORE));
-        } else if (config.get(TLS_TRUSTSTORE, null) != null) {
-            throw new IllegalArgumentException(TLS_TRUSTSTORE + " is set but " + TLS_KEYSTORE + " is not: TLS needs a keystore");
+            load(keystore, password, HTTP_TLS_KEYSTORE);
+            client = clientContext(load(truststore, truststorePassword, HTTP_TLS_TRUSTSTORE));
+        } else if (config.get(HTTP_TLS_TRUSTSTORE, null) != null) {
+            throw new IllegalArgumentException(HTTP_TLS_TRUSTSTORE + " is set but " + HTTP_TLS_KEYSTORE + " is not: TLS needs a keystore");
         }
-        String token = config.get(AUTH_TOKEN, null);
-        String user = config.get(AUTH_USER, null);
+        String token = config.get(HTTP_AUTH_TOKEN, null);
+        String user = config.get(HTTP_AUTH_USER, null);
         String authorization = null;
         if (token != null && user != null) {
-            throw new IllegalArgumentException("set either " + AUTH_TOKEN + " or " + AUTH_USER + " and " + AUTH_PASSWORD + ", not both");
+            throw new IllegalArgumentException("set either " + HTTP_AUTH_TOKEN + " or " + HTTP_AUTH_USER + " and " + HTTP_AUTH_PASSWORD + ", not both");
         } else if (token != null) {
             authorization = "Bearer " + token;
         } else if (user != null) {
-            String userPassword = required(config, AUTH_PASSWORD, AUTH_USER);
+            String userPassword = required(config, HTTP_AUTH_PASSWORD, HTTP_AUTH_USER);
             authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + userPassword).getBytes(StandardCharsets.UTF_8));
-        } else if (config.get(AUTH_PASSWORD, null) != null) {
-            throw new IllegalArgumentException(AUTH_PASSWORD + " is set but " + AUTH_USER + " is not");
+        } else if (config.get(HTTP_AUTH_PASSWORD, null) != null) {
+            throw new IllegalArgumentException(HTTP_AUTH_PASSWORD + " is set but " + HTTP_AUTH_USER + " is not");
         }
         return new HttpSecurity(bind, keystore, password, client, authorization);
     }
@@ -161,7 +162,7 @@ public final class HttpSecurity {
         }
     }
 
-    private static String required(ServiceConfig config, String name, String with) {
+    private static String required(ServiceConfig config, EnvVariable name, EnvVariable with) {
         String value = config.get(name, null);
         if (value == null) {
             throw new IllegalArgumentException(name + " must be set with " + with);
@@ -169,7 +170,7 @@ public final class HttpSecurity {
         return value;
     }
 
-    private static KeyStore load(Path file, String password, String setting) {
+    private static KeyStore load(Path file, String password, EnvVariable setting) {
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException(setting + ": cannot read " + file);
         }

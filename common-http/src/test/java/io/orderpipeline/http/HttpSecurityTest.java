@@ -3,6 +3,7 @@ package io.orderpipeline.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.runtime.ServiceConfig;
 import java.io.IOException;
@@ -50,9 +51,9 @@ class HttpSecurityTest {
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
 
-        security = HttpSecurity.from(config(Map.of(HttpSecurity.TLS_KEYSTORE, keystore.toString(),
-                HttpSecurity.TLS_KEYSTORE_PASSWORD, PASSWORD, HttpSecurity.AUTH_TOKEN, TOKEN,
-                HttpSecurity.BIND_ADDRESS, "127.0.0.1")));
+        security = HttpSecurity.from(config(Map.of(EnvVariable.HTTP_TLS_KEYSTORE.name(), keystore.toString(),
+                EnvVariable.HTTP_TLS_KEYSTORE_PASSWORD.name(), PASSWORD, EnvVariable.HTTP_AUTH_TOKEN.name(), TOKEN,
+                EnvVariable.HTTP_BIND_ADDRESS.name(), "127.0.0.1")));
         streams = TestStreams.unstarted(dir.resolve("state"));
         server = HttpServer.start(0, 0, security, streams, () -> { },
                 app -> app.get("/stats/{product}", ctx -> ctx.json(Map.of("product", Params.text(ctx, "product")))));
@@ -123,14 +124,14 @@ class HttpSecurityTest {
         assertThat(reply.json()).isEqualTo("{\"product\":\"a/b\"}");
 
         Forwarder withoutCredentials = new Forwarder(new HostInfo("localhost", 1), HttpSecurity.from(config(Map.of(
-                HttpSecurity.TLS_KEYSTORE, keystore.toString(), HttpSecurity.TLS_KEYSTORE_PASSWORD, PASSWORD))),
+                EnvVariable.HTTP_TLS_KEYSTORE.name(), keystore.toString(), EnvVariable.HTTP_TLS_KEYSTORE_PASSWORD.name(), PASSWORD))),
                 Duration.ofSeconds(5), Duration.ofSeconds(10));
         assertThat(withoutCredentials.get(new HostInfo("localhost", server.port()), "/stats/a").status()).isEqualTo(401);
     }
 
     @Test
     void basicCredentialsAreTheAlternative() throws Exception {
-        HttpSecurity basic = HttpSecurity.from(config(Map.of(HttpSecurity.AUTH_USER, "ops", HttpSecurity.AUTH_PASSWORD, "pa:ss")));
+        HttpSecurity basic = HttpSecurity.from(config(Map.of(EnvVariable.HTTP_AUTH_USER.name(), "ops", EnvVariable.HTTP_AUTH_PASSWORD.name(), "pa:ss")));
         assertThat(basic.tls()).isFalse();
         assertThat(basic.bindAddress()).isEqualTo("0.0.0.0");
         try (HttpServer plain = HttpServer.start(0, 0, basic, streams, () -> { }, app -> app.get("/q", ctx -> ctx.json(Map.of("q", 1))))) {
@@ -148,18 +149,18 @@ class HttpSecurityTest {
 
     @Test
     void halfSetSettingsStopTheServiceWithTheNameOfWhatIsMissing() {
-        Map<String, String> keystoreOnly = Map.of(HttpSecurity.TLS_KEYSTORE, keystore.toString());
-        assertThatThrownBy(() -> HttpSecurity.from(config(keystoreOnly))).hasMessageContaining(HttpSecurity.TLS_KEYSTORE_PASSWORD);
-        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(HttpSecurity.TLS_KEYSTORE, keystore.toString(),
-                HttpSecurity.TLS_KEYSTORE_PASSWORD, "wrong")))).hasMessageContaining("cannot open");
-        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(HttpSecurity.TLS_KEYSTORE, dir.resolve("none.p12").toString(),
-                HttpSecurity.TLS_KEYSTORE_PASSWORD, PASSWORD)))).hasMessageContaining("cannot read");
-        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(HttpSecurity.TLS_TRUSTSTORE, keystore.toString()))))
-                .hasMessageContaining(HttpSecurity.TLS_KEYSTORE);
-        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(HttpSecurity.AUTH_TOKEN, "t", HttpSecurity.AUTH_USER, "u"))))
+        Map<String, String> keystoreOnly = Map.of(EnvVariable.HTTP_TLS_KEYSTORE.name(), keystore.toString());
+        assertThatThrownBy(() -> HttpSecurity.from(config(keystoreOnly))).hasMessageContaining(EnvVariable.HTTP_TLS_KEYSTORE_PASSWORD.name());
+        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(EnvVariable.HTTP_TLS_KEYSTORE.name(), keystore.toString(),
+                EnvVariable.HTTP_TLS_KEYSTORE_PASSWORD.name(), "wrong")))).hasMessageContaining("cannot open");
+        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(EnvVariable.HTTP_TLS_KEYSTORE.name(), dir.resolve("none.p12").toString(),
+                EnvVariable.HTTP_TLS_KEYSTORE_PASSWORD.name(), PASSWORD)))).hasMessageContaining("cannot read");
+        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(EnvVariable.HTTP_TLS_TRUSTSTORE.name(), keystore.toString()))))
+                .hasMessageContaining(EnvVariable.HTTP_TLS_KEYSTORE.name());
+        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(EnvVariable.HTTP_AUTH_TOKEN.name(), "t", EnvVariable.HTTP_AUTH_USER.name(), "u"))))
                 .hasMessageContaining("either");
-        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(HttpSecurity.AUTH_USER, "u")))).hasMessageContaining(HttpSecurity.AUTH_PASSWORD);
-        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(HttpSecurity.AUTH_PASSWORD, "p")))).hasMessageContaining(HttpSecurity.AUTH_USER);
+        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(EnvVariable.HTTP_AUTH_USER.name(), "u")))).hasMessageContaining(EnvVariable.HTTP_AUTH_PASSWORD.name());
+        assertThatThrownBy(() -> HttpSecurity.from(config(Map.of(EnvVariable.HTTP_AUTH_PASSWORD.name(), "p")))).hasMessageContaining(EnvVariable.HTTP_AUTH_USER.name());
         assertThat(HttpSecurity.from(config(new HashMap<>())).authorization()).isEmpty();
     }
 }

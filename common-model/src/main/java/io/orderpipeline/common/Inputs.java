@@ -22,7 +22,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 public final class Inputs {
 
     /** Environment variable: how far (seconds) a record's timestamp may be ahead of the wall clock. */
-    public static final String MAX_AHEAD_SECONDS = "MAX_TIMESTAMP_AHEAD_SECONDS";
+    public static final String MAX_AHEAD_SECONDS = EnvVariable.MAX_TIMESTAMP_AHEAD_SECONDS.name();
     public static final Duration DEFAULT_MAX_AHEAD = Duration.ofMinutes(5);
     /**
      * The streams property the service runtime sets from {@value #MAX_AHEAD_SECONDS}, in

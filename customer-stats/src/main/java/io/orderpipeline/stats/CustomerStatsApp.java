@@ -1,5 +1,6 @@
 package io.orderpipeline.stats;
 
+import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.runtime.StreamsApp;
@@ -10,7 +11,7 @@ public final class CustomerStatsApp {
 
     public static final String SERVICE = "customer-stats";
     /** The total a customer must go over to raise an alert; a decimal, default 10000. */
-    public static final String ALERT_THRESHOLD = "ALERT_THRESHOLD";
+    public static final String ALERT_THRESHOLD = EnvVariable.ALERT_THRESHOLD.name();
     public static final BigDecimal DEFAULT_ALERT_THRESHOLD = new BigDecimal("10000");
 
     private CustomerStatsApp() {

@@ -67,8 +67,8 @@ import org.yaml.snakeyaml.Yaml;
  * addresses under a headless Service for each stateful service; a Deployment scaled by KEDA on its
  * consumer group's lag on its input topic for each stateless one; probes on the management port,
  * resource requests and a disruption budget for all; each container's environment only what its
- * jar reads ({@link JarEnvironment}, as {@code ComposeEnvironmentIT} for docker-compose.yml, hence
- * an IT: it reads the built jars); every Secret they use created by a command of docs/kubernetes.md.
+ * service reads ({@link ServiceEnvironment}: common-model's EnvVariable, as {@code ComposeEnvironmentIT}
+ * for docker-compose.yml); every Secret they use created by a command of docs/kubernetes.md.
  * {@link #theChecksRejectWhatIsWrong} shows that each kind of check can fail.
  */
 class KubernetesManifestsIT {
@@ -218,7 +218,7 @@ class KubernetesManifestsIT {
             StatefulSet set = (StatefulSet) workload(service);
             Container container = container(service);
             Map<String, String> env = literalEnv(container);
-            assertThat(JarEnvironment.of(service).servesHttp()).as(service + " serves queries").isTrue();
+            assertThat(ServiceEnvironment.of(service).servesHttp()).as(service + " serves queries").isTrue();
 
             // the state directory: the Dockerfile's, on a volume of the pod's own (kept with its name)
             String stateDir = env.get(ServiceConfig.STATE_DIR);
@@ -263,7 +263,7 @@ class KubernetesManifestsIT {
             assertThat(workload(service)).as(service).isInstanceOf(Deployment.class);
             Deployment deployment = (Deployment) workload(service);
             Container container = container(service);
-            assertThat(JarEnvironment.of(service).servesHttp()).as(service + " serves queries").isFalse();
+            assertThat(ServiceEnvironment.of(service).servesHttp()).as(service + " serves queries").isFalse();
             assertThat(deployment.getSpec().getReplicas()).as(service + ": replicas left to KEDA's HPA").isNull();
             String volume = mountAt(container, literalEnv(container).get(ServiceConfig.STATE_DIR));
             assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getName().equals(volume))
@@ -279,7 +279,7 @@ class KubernetesManifestsIT {
         for (String service : Topics.SERVICES) {
             Container container = container(service);
             PodTemplateSpec pod = template(workload(service));
-            int management = ServiceConfig.of(service, JarEnvironment.of(service).servesHttp(), literalEnv(container)).managementPort();
+            int management = ServiceConfig.of(service, ServiceEnvironment.of(service).servesHttp(), literalEnv(container)).managementPort();
             assertProbe(service + " liveness", container, container.getLivenessProbe(), "/health/live", management);
             assertProbe(service + " readiness", container, container.getReadinessProbe(), "/health/ready", management);
             assertThat(container.getResources().getRequests()).as(service + " requests").containsKeys("cpu", "memory");
@@ -311,11 +311,11 @@ class KubernetesManifestsIT {
     // ---------------------------------------------------------------- the environment
 
     @Test
-    void eachContainersEnvironmentIsWhatItsJarReads() throws IOException {
+    void eachContainersEnvironmentIsWhatItsServiceReads() throws IOException {
         List<String> problems = new ArrayList<>();
         for (String service : Topics.SERVICES) {
             Container container = container(service);
-            JarEnvironment jar = JarEnvironment.of(service);
+            ServiceEnvironment jar = ServiceEnvironment.of(service);
             jar.unread(envNames(container)).forEach(problem -> problems.add(service + ": " + problem));
 
             Map<String, String> env = literalEnv(container);
@@ -428,7 +428,7 @@ class KubernetesManifestsIT {
                 keda.where() + ": spec.advanced.horizontalPodAutoscalerConfig.behavior: scaleDown.stabilisationWindowSeconds",
                 keda.where() + ": spec.pollingInterval is not of type int");
 
-        assertThat(JarEnvironment.of("customer-stats").unread(List.of("POD_NAME", "KAFKA_GROUP_INSTANCE_ID", "KAFKA_GROUP_INSTANCE")))
+        assertThat(ServiceEnvironment.of("customer-stats").unread(List.of("POD_NAME", "KAFKA_GROUP_INSTANCE_ID", "KAFKA_GROUP_INSTANCE")))
                 .containsExactly("sets POD_NAME, which customer-stats does not read", "sets KAFKA_GROUP_INSTANCE, which customer-stats does not read");
     }
 

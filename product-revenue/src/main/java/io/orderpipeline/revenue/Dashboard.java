@@ -3,6 +3,7 @@ package io.orderpipeline.revenue;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
+import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.http.HttpSecurity;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.runtime.ServiceConfig;
@@ -41,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
 final class Dashboard {
 
     /** Environment variable: the services the dashboard shows, {@code name[=url],...}. */
-    static final String SERVICES = "DASHBOARD_SERVICES";
+    static final String SERVICES = EnvVariable.DASHBOARD_SERVICES.name();
     static final String DEFAULT_SERVICES = "order-filter,order-enricher,customer-stats,product-revenue=self,customer-join";
     static final String CUSTOMER_STATS = "customer-stats";
     static final String NO_ENDPOINT = "no endpoint configured";

@@ -1,5 +1,6 @@
 package io.orderpipeline.revenue;
 
+import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
@@ -16,13 +17,13 @@ public final class ProductRevenueApp {
 
     public static final String SERVICE = "product-revenue";
     /** Environment variable: the grace period of the hourly windows, in seconds (default 300). */
-    public static final String WINDOW_GRACE_SECONDS = "WINDOW_GRACE_SECONDS";
+    public static final String WINDOW_GRACE_SECONDS = EnvVariable.WINDOW_GRACE_SECONDS.name();
 
     /**
      * Environment variable: seconds without orders (wall-clock, while its task runs) after which a
      * partition of {@code orders} is idle and no longer holds windows open (default 30).
      */
-    public static final String IDLE_PARTITION_SECONDS = "IDLE_PARTITION_SECONDS";
+    public static final String IDLE_PARTITION_SECONDS = EnvVariable.IDLE_PARTITION_SECONDS.name();
     private static final Duration PARTITIONS_TIMEOUT = Duration.ofSeconds(30);
 
     private ProductRevenueApp() {

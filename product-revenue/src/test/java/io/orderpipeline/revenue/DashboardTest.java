@@ -142,7 +142,7 @@ class DashboardTest {
     @Test
     void theSuitesCredentialsAreSentWhenSet() {
         ServiceConfig config = ServiceConfig.of(ProductRevenueApp.SERVICE, true, Map.of(
-                Dashboard.SERVICES, services, io.orderpipeline.http.HttpSecurity.AUTH_TOKEN, "s3cret"));
+                Dashboard.SERVICES, services, io.orderpipeline.common.EnvVariable.HTTP_AUTH_TOKEN.name(), "s3cret"));
         Dashboard.Services status = Dashboard.from(config).status();
         assertThat(status.services().get(1).health()).isEqualTo("ready");
         assertThat(authorization).isEqualTo("Bearer s3cret");

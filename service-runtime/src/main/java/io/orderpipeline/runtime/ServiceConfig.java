@@ -1,5 +1,6 @@
 package io.orderpipeline.runtime;
 
+import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.Topics;
 import java.nio.file.Path;
@@ -23,29 +24,29 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class ServiceConfig {
 
-    public static final String BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
-    public static final String APPLICATION_ID = "APPLICATION_ID";
-    public static final String STATE_DIR = "STATE_DIR";
-    public static final String HTTP_PORT = "HTTP_PORT";
-    public static final String MANAGEMENT_PORT = "MANAGEMENT_PORT";
-    public static final String APPLICATION_SERVER = "APPLICATION_SERVER";
-    public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
+    public static final String BOOTSTRAP_SERVERS = EnvVariable.KAFKA_BOOTSTRAP_SERVERS.name();
+    public static final String APPLICATION_ID = EnvVariable.APPLICATION_ID.name();
+    public static final String STATE_DIR = EnvVariable.STATE_DIR.name();
+    public static final String HTTP_PORT = EnvVariable.HTTP_PORT.name();
+    public static final String MANAGEMENT_PORT = EnvVariable.MANAGEMENT_PORT.name();
+    public static final String APPLICATION_SERVER = EnvVariable.APPLICATION_SERVER.name();
+    public static final String PROCESSING_GUARANTEE = EnvVariable.PROCESSING_GUARANTEE.name();
     /**
      * Warm copies of each task's state on other instances. Under {@code group.protocol=streams} the
      * count is a group config on the broker, which {@link GroupProtocol#prepare} sets to this.
      */
-    public static final String NUM_STANDBY_REPLICAS = "NUM_STANDBY_REPLICAS";
+    public static final String NUM_STANDBY_REPLICAS = EnvVariable.NUM_STANDBY_REPLICAS.name();
     /**
      * What HTTP queries read: {@code read_committed} (default: only state whose transaction has
      * committed) or {@code read_uncommitted} (also the writes of the open transaction). Sets
      * Kafka's {@code default.interactive.query.isolation.level}.
      */
-    public static final String QUERY_ISOLATION = "QUERY_ISOLATION";
+    public static final String QUERY_ISOLATION = EnvVariable.QUERY_ISOLATION.name();
 
     /** The producer's {@code batch.size} unless {@code KAFKA_PRODUCER_BATCH_SIZE} says otherwise. */
     private static final String PRODUCER_BATCH_SIZE = "131072";
 
-    private static final String KAFKA_PREFIX = "KAFKA_";
+    private static final String KAFKA_PREFIX = EnvVariable.KAFKA_PREFIX;
     /** Variables the JVM and Kafka's own scripts use; they are not Kafka properties. */
     private static final Pattern NOT_A_PROPERTY = Pattern.compile("KAFKA_(HEAP_OPTS|OPTS|JVM_PERFORMANCE_OPTS|LOG4J_OPTS|DEBUG)");
     private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|credential|\\.key$).*");
@@ -108,10 +109,25 @@ public final class ServiceConfig {
         return get(APPLICATION_SERVER, "localhost:" + httpPort());
     }
 
-    /** An environment variable, or the default when it is unset or blank. */
+    /**
+     * An environment variable, or the default when it is unset or blank. Only a variable of
+     * {@link EnvVariable} or a {@code KAFKA_*} one may be read: any other name is a mistake of the code.
+     */
     public String get(String name, String defaultValue) {
+        if (EnvVariable.named(name).isEmpty() && !name.startsWith(KAFKA_PREFIX)) {
+            throw new IllegalStateException(name + " is read but not declared in " + EnvVariable.class.getName());
+        }
         String value = env.get(name);
         return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    /** A declared environment variable, or the default when it is unset or blank. */
+    public String get(EnvVariable variable, String defaultValue) {
+        return get(variable.name(), defaultValue);
+    }
+
+    public int getInt(EnvVariable variable, int defaultValue) {
+        return getInt(variable.name(), defaultValue);
     }
 
     public int getInt(String name, int defaultValue) {

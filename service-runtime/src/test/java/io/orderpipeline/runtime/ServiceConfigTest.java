@@ -3,9 +3,13 @@ package io.orderpipeline.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.common.Inputs;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.StreamsConfig;
@@ -166,5 +170,24 @@ class ServiceConfigTest {
     void blankVariablesMeanDefaults() {
         ServiceConfig config = ServiceConfig.of("order-enricher", false, Map.of("APPLICATION_ID", "  "));
         assertThat(config.applicationId()).isEqualTo("order-enricher");
+    }
+
+    @Test
+    void onlyADeclaredVariableOrAKafkaOneCanBeRead() throws Exception {
+        ServiceConfig config = ServiceConfig.of("order-filter", false, Map.of("ALERT_TRESHOLD", "5", "KAFKA_LINGER_MS", "7"));
+        assertThatThrownBy(() -> config.get("ALERT_TRESHOLD", null)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("ALERT_TRESHOLD is read but not declared in " + EnvVariable.class.getName());
+        assertThat(config.get(EnvVariable.ALERT_THRESHOLD, "none")).isEqualTo("none");
+        assertThat(config.get("KAFKA_LINGER_MS", null)).isEqualTo("7");
+
+        // logback.xml reads variables too: each one declared
+        String logback = new String(ServiceConfig.class.getResourceAsStream("/logback.xml").readAllBytes(), StandardCharsets.UTF_8);
+        Matcher variable = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)").matcher(logback);
+        int found = 0;
+        while (variable.find()) {
+            found++;
+            assertThat(EnvVariable.named(variable.group(1))).as(variable.group(1) + ", read in logback.xml").isPresent();
+        }
+        assertThat(found).as("variables in logback.xml").isPositive();
     }
 }
