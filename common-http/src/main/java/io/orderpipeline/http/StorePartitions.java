@@ -29,6 +29,13 @@ public final class StorePartitions {
         this.streamsProperties = streamsProperties;
     }
 
+    /** Partition counts known already, never read from brokers: for tests of what depends on them. */
+    static StorePartitions known(Map<String, Integer> counts) {
+        StorePartitions partitions = new StorePartitions(new Properties());
+        partitions.counts.putAll(counts);
+        return partitions;
+    }
+
     /** The partitions of {@code store}; a {@link StoreUnavailableException} (503) while the brokers cannot tell. */
     public int of(String store) {
         return counts.computeIfAbsent(store, this::read);
