@@ -108,15 +108,6 @@ class JsonSerdeTest {
     }
 
     @Test
-    void writesEachNameOnceOrFails() {
-        // the writer checks duplicate names itself (Jackson's STRICT_DUPLICATE_DETECTION), a net under the records' own rule
-        assertThatThrownBy(() -> Json.MAPPER.writeValueAsString(new Object() {
-            @com.fasterxml.jackson.annotation.JsonProperty("a") public int a() { return 1; }
-            @com.fasterxml.jackson.annotation.JsonAnyGetter public Map<String, Object> rest() { return Map.of("a", 2); }
-        })).hasMessageContaining("Duplicate field 'a'");
-    }
-
-    @Test
     void serializesNullAsNull() {
         assertThat(Topics.CUSTOMERS.valueSerde().serializer().serialize("customers", null)).isNull();
     }
