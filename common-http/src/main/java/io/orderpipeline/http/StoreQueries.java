@@ -33,33 +33,12 @@ import org.slf4j.LoggerFactory;
  * lost on the way down by the metered store; a {@code RangeQuery} passes the cache and is read from
  * the store at the isolation level asked (shown by e2e CommittedReadIT).
  * With DEBUG logging on, each query asks for and logs Kafka Streams' execution info.
+ *
+ * @param isolation what every query reads: pass the service's {@code config.queryIsolation()}
  */
-public final class StoreQueries {
+public record StoreQueries(KafkaStreams streams, String store, IsolationLevel isolation) {
 
     private static final Logger log = LoggerFactory.getLogger(StoreQueries.class);
-
-    private final KafkaStreams streams;
-    private final String store;
-    private final IsolationLevel isolation;
-
-    /** Queries of {@code store} at {@code isolation}: pass the service's {@code config.queryIsolation()}. */
-    public StoreQueries(KafkaStreams streams, String store, IsolationLevel isolation) {
-        this.streams = streams;
-        this.store = store;
-        this.isolation = isolation;
-    }
-
-    public String store() {
-        return store;
-    }
-
-    public KafkaStreams streams() {
-        return streams;
-    }
-
-    public IsolationLevel isolation() {
-        return isolation;
-    }
 
     /** {@code query} on {@code partition}, from this instance's active copy, up to date. */
     public <R> R active(Query<R> query, int partition) {
@@ -69,6 +48,11 @@ public final class StoreQueries {
     /** {@code query} on {@code partition}, from this instance's standby copy (which may lag a little). */
     public <R> R standby(Query<R> query, int partition) {
         return one(query, partition, false);
+    }
+
+    /** {@code query} on {@code partition}: {@link #active} or {@link #standby}, as {@link KeyRouter.LocalQuery} is asked. */
+    public <R> R query(Query<R> query, int partition, boolean active) {
+        return one(query, partition, active);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,15 +3,14 @@ package io.orderpipeline.join;
 import static io.orderpipeline.join.CustomerJoinTopology.STORE;
 import static io.orderpipeline.join.CustomerJoinTopology.HISTORY_RETENTION;
 import static io.orderpipeline.join.CustomerJoinTopology.STREAM_TIME_KEY;
+import static io.orderpipeline.join.CustomerJoinTopology.STREAM_TIME_STORE;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.orderpipeline.common.Customer;
 import io.orderpipeline.common.Topics;
-import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.KeyRouter;
+import io.orderpipeline.http.QueryRouting;
 import io.orderpipeline.http.Reply;
-import io.orderpipeline.http.StorePartitions;
-import io.orderpipeline.http.StoreQueries;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.MultiVersionedKeyQuery;
-import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.VersionedKeyQuery;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.apache.kafka.streams.state.VersionedRecordIterator;
@@ -56,21 +54,17 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
     record CustomerHistory(long customerId, List<CustomerVersion> versions) {
     }
 
-    private final StoreQueries customers;
-    private final StoreQueries streamTime;
-    private final KeyRouter router;
+    private final QueryRouting routing;
 
-    CustomerJoinQueryService(StoreQueries customers, StoreQueries streamTime, Forwarder forwarder, StorePartitions partitions) {
-        this.customers = customers;
-        this.streamTime = streamTime;
-        this.router = new KeyRouter(customers.streams(), forwarder, partitions);
+    CustomerJoinQueryService(QueryRouting routing) {
+        this.routing = routing;
     }
 
     @Override
     public Reply current(long customerId, boolean forwarded) {
         String key = String.valueOf(customerId);
-        return router.route(STORE, key, KEY, "/customers/" + key, forwarded, (partition, active) -> {
-            VersionedRecord<Customer> version = query(customers, VersionedKeyQuery.<String, Customer>withKey(key), partition, active);
+        return routing.route(STORE, key, KEY, "/customers/" + key, forwarded, (partition, active) -> {
+            VersionedRecord<Customer> version = routing.store(STORE).query(VersionedKeyQuery.<String, Customer>withKey(key), partition, active);
             return version == null ? Reply.error(404, "customer " + key + " not found")
                     : Reply.ok(CustomerVersion.of(customerId, version));
         });
@@ -80,8 +74,8 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
     public Reply asOf(long customerId, Instant at, boolean forwarded) {
         String key = String.valueOf(customerId);
         String path = "/customers/" + key + "?at=" + at.toEpochMilli();
-        return router.route(STORE, key, KEY, path, forwarded, (partition, active) -> {
-            VersionedRecord<Customer> version = query(customers, VersionedKeyQuery.<String, Customer>withKey(key).asOf(at), partition, active);
+        return routing.route(STORE, key, KEY, path, forwarded, (partition, active) -> {
+            VersionedRecord<Customer> version = routing.store(STORE).query(VersionedKeyQuery.<String, Customer>withKey(key).asOf(at), partition, active);
             if (version != null) {
                 return Reply.ok(CustomerVersion.of(customerId, version));
             }
@@ -96,7 +90,7 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
         String path = "/customers/" + key + "/history" + (from == null && to == null ? "" : "?")
                 + (from == null ? "" : "from=" + from.toEpochMilli()) + (from != null && to != null ? "&" : "")
                 + (to == null ? "" : "to=" + to.toEpochMilli());
-        return router.route(STORE, key, KEY, path, forwarded, (partition, active) -> {
+        return routing.route(STORE, key, KEY, path, forwarded, (partition, active) -> {
             MultiVersionedKeyQuery<String, Customer> query = MultiVersionedKeyQuery.<String, Customer>withKey(key).withAscendingTimestamps();
             if (from != null) {
                 query = query.fromTime(from);
@@ -105,7 +99,7 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
                 query = query.toTime(to);
             }
             List<CustomerVersion> versions = new ArrayList<>();
-            try (VersionedRecordIterator<Customer> records = query(customers, query, partition, active)) {
+            try (VersionedRecordIterator<Customer> records = routing.store(STORE).query(query, partition, active)) {
                 records.forEachRemaining(r -> versions.add(CustomerVersion.of(customerId, r)));
             }
             if (!versions.isEmpty()) {
@@ -123,7 +117,7 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
      * its stream time is -1 ({@code ConsumerRecord.NO_TIMESTAMP}).
      */
     private Reply olderThanHistory(String name, Instant instant, int partition, boolean active) {
-        Long seen = query(streamTime, KeyQuery.<String, Long>withKey(STREAM_TIME_KEY), partition, active);
+        Long seen = routing.store(STREAM_TIME_STORE).query(KeyQuery.<String, Long>withKey(STREAM_TIME_KEY), partition, active);
         long observed = seen == null ? ConsumerRecord.NO_TIMESTAMP : seen;
         long oldest = observed - HISTORY_RETENTION.toMillis();
         if (instant.toEpochMilli() >= oldest) {
@@ -134,13 +128,9 @@ final class CustomerJoinQueryService implements CustomerJoinRoutes.Queries {
                 + " customer record, " + Instant.ofEpochMilli(observed) + ")");
     }
 
-    private static <R> R query(StoreQueries store, Query<R> query, int partition, boolean active) {
-        return active ? store.active(query, partition) : store.standby(query, partition);
-    }
-
     /** For {@code /health/ready}: every active partition of both stores answers a query. */
     void checkReady() {
-        customers.allActive(VersionedKeyQuery.<String, Customer>withKey("0"));
-        streamTime.allActive(KeyQuery.<String, Long>withKey(STREAM_TIME_KEY));
+        routing.store(STORE).allActive(VersionedKeyQuery.<String, Customer>withKey("0"));
+        routing.store(STREAM_TIME_STORE).allActive(KeyQuery.<String, Long>withKey(STREAM_TIME_KEY));
     }
 }

@@ -6,9 +6,8 @@ import io.javalin.http.Context;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Params;
+import io.orderpipeline.http.QueryRouting;
 import io.orderpipeline.http.Reply;
-import io.orderpipeline.http.StorePartitions;
-import io.orderpipeline.http.StoreQueries;
 import io.orderpipeline.runtime.ServiceConfig;
 import java.time.Instant;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,7 +22,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * 400 for a customer id that is not an integer, a bad instant, {@code from > to}, or an instant older
  * than the history kept ({@link CustomerJoinQueryService} tells that from "no such customer then").
  */
-final class CustomerJoinRoutes {
+record CustomerJoinRoutes(Queries service) {
 
     /** What the routes ask; {@link CustomerJoinQueryService} answers (a fake in the routes' tests). */
     interface Queries {
@@ -35,21 +34,12 @@ final class CustomerJoinRoutes {
         Reply history(long customerId, Instant from, Instant to, boolean forwarded);
     }
 
-    private final Queries service;
-
-    CustomerJoinRoutes(Queries service) {
-        this.service = service;
-    }
-
     /**
      * Starts customer-join's HTTP server on {@code HTTP_PORT} (health and metrics on
      * {@code MANAGEMENT_PORT} if set), answering as {@code APPLICATION_SERVER}.
      */
     static HttpServer start(ServiceConfig config, KafkaStreams streams) {
-        CustomerJoinQueryService service = new CustomerJoinQueryService(
-                new StoreQueries(streams, CustomerJoinTopology.STORE, config.queryIsolation()),
-                new StoreQueries(streams, CustomerJoinTopology.STREAM_TIME_STORE, config.queryIsolation()),
-                Forwarder.of(config), new StorePartitions(config.streamsProperties()));
+        CustomerJoinQueryService service = new CustomerJoinQueryService(QueryRouting.of(config, streams));
         return HttpServer.start(config, streams, service::checkReady, new CustomerJoinRoutes(service)::register);
     }
 

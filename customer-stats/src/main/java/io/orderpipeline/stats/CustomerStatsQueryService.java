@@ -4,25 +4,19 @@ import static io.orderpipeline.stats.CustomerStatsTopology.ALERTS_STORE;
 import static io.orderpipeline.stats.CustomerStatsTopology.STORE;
 
 import io.orderpipeline.common.CustomerStats;
-import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.KeyRouter;
+import io.orderpipeline.http.QueryRouting;
 import io.orderpipeline.http.Reply;
-import io.orderpipeline.http.StorePartitions;
-import io.orderpipeline.http.StoreQueries;
-import io.orderpipeline.http.StoreUnavailableException;
 import io.orderpipeline.stats.CustomerStatsTopology.LatestAlert;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.RangeQuery;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
@@ -40,30 +34,23 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
     }
 
     /** The answer of {@code GET /internal/alerts}: the same from this instance's active partitions only. */
-    record LocalAlerts(Set<Integer> partitions, List<LatestAlert> alerts) {
+    record LocalAlerts(Set<Integer> partitions, List<LatestAlert> alerts) implements QueryRouting.Part {
     }
 
     private static final Comparator<LatestAlert> NEWEST_FIRST = Comparator.comparing(LatestAlert::alertedAt).reversed()
             .thenComparing(LatestAlert::customerId);
 
-    private final StoreQueries store;
-    private final StoreQueries alertsStore;
-    private final KeyRouter router;
-    private final Forwarder forwarder;
+    private final QueryRouting routing;
 
-    CustomerStatsQueryService(StoreQueries store, StoreQueries alertsStore, Forwarder forwarder, StorePartitions partitions) {
-        this.store = store;
-        this.alertsStore = alertsStore;
-        this.forwarder = forwarder;
-        this.router = new KeyRouter(store.streams(), forwarder, partitions);
+    CustomerStatsQueryService(QueryRouting routing) {
+        this.routing = routing;
     }
 
     @Override
     public Reply stats(long customerId, boolean forwarded) {
         String key = String.valueOf(customerId); // the store's key: the id as a decimal string
-        return router.route(STORE, key, KEY, "/customers/" + key + "/stats", forwarded, (partition, active) -> {
-            KeyQuery<String, CustomerStats> query = KeyQuery.withKey(key);
-            CustomerStats stats = active ? store.active(query, partition) : store.standby(query, partition);
+        return routing.route(STORE, key, KEY, "/customers/" + key + "/stats", forwarded, (partition, active) -> {
+            CustomerStats stats = routing.store(STORE).query(KeyQuery.<String, CustomerStats>withKey(key), partition, active);
             return stats == null ? Reply.error(404, "customer " + key + " has no orders") : Reply.ok(stats);
         });
     }
@@ -72,32 +59,10 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
     @Override
     public Reply alerts(int limit) {
         List<LatestAlert> alerts = new ArrayList<>();
-        Set<Integer> answered = new TreeSet<>();
-        Set<Integer> expected = new TreeSet<>();
-        for (StreamsMetadata instance : store.streams().metadataForAllStreamsClients()) {
-            instance.topicPartitions().forEach(tp -> expected.add(tp.partition()));
-            LocalAlerts part = instance.hostInfo().equals(forwarder.self()) ? local(limit) : remoteAlerts(instance.hostInfo(), limit);
-            alerts.addAll(part.alerts());
-            for (int partition : part.partitions()) {
-                if (!answered.add(partition)) {
-                    throw new StoreUnavailableException("partition " + partition + " answered twice (a rebalance is under way)");
-                }
-            }
-        }
-        if (expected.isEmpty() || !answered.containsAll(expected)) {
-            throw new StoreUnavailableException("partitions " + expected + " of " + ALERTS_STORE + " expected, "
-                    + answered + " answered (a rebalance is under way)");
-        }
+        routing.fromEveryInstance(ALERTS_STORE, () -> local(limit), "/internal/alerts?limit=" + limit, LocalAlerts.class)
+                .forEach(part -> alerts.addAll(part.alerts()));
         alerts.sort(NEWEST_FIRST);
         return Reply.ok(new Alerts(alerts.subList(0, Math.min(limit, alerts.size()))));
-    }
-
-    private LocalAlerts remoteAlerts(HostInfo host, int limit) {
-        Reply reply = forwarder.get(host, "/internal/alerts?limit=" + limit);
-        if (!reply.isOk()) {
-            throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + reply.status() + " " + reply.json());
-        }
-        return reply.body(LocalAlerts.class);
     }
 
     @Override
@@ -109,7 +74,7 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
     private LocalAlerts local(int limit) {
         RangeQuery<String, LatestAlert> query = RangeQuery.<String, LatestAlert>withNoBounds().withDescendingKeys();
         List<LatestAlert> alerts = new ArrayList<>();
-        Map<Integer, KeyValueIterator<String, LatestAlert>> byPartition = alertsStore.allActive(query);
+        Map<Integer, KeyValueIterator<String, LatestAlert>> byPartition = routing.store(ALERTS_STORE).allActive(query);
         for (KeyValueIterator<String, LatestAlert> iterator : byPartition.values()) {
             try (iterator) {
                 for (int i = 0; i < limit && iterator.hasNext(); i++) {
@@ -123,7 +88,7 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
 
     /** For {@code /health/ready}: every active partition of both stores answers a query. */
     void checkReady() {
-        store.allActive(KeyQuery.<String, CustomerStats>withKey(""));
-        alertsStore.allActive(KeyQuery.<String, LatestAlert>withKey(""));
+        routing.store(STORE).allActive(KeyQuery.<String, CustomerStats>withKey(""));
+        routing.store(ALERTS_STORE).allActive(KeyQuery.<String, LatestAlert>withKey(""));
     }
 }

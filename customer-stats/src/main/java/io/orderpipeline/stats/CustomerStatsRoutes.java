@@ -6,9 +6,8 @@ import io.javalin.http.Context;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Params;
+import io.orderpipeline.http.QueryRouting;
 import io.orderpipeline.http.Reply;
-import io.orderpipeline.http.StorePartitions;
-import io.orderpipeline.http.StoreQueries;
 import io.orderpipeline.runtime.ServiceConfig;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,7 +18,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * the latest alerts of every instance, newest first ({@code /internal/alerts}: this instance's
  * active partitions only, for the former); answers from {@link CustomerStatsQueryService}.
  */
-final class CustomerStatsRoutes {
+record CustomerStatsRoutes(Queries service) {
 
     /** What the routes ask; {@link CustomerStatsQueryService} answers (a fake in the routes' tests). */
     interface Queries {
@@ -33,20 +32,11 @@ final class CustomerStatsRoutes {
     /** How many alerts {@code GET /alerts} answers without {@code ?limit=}. */
     static final int DEFAULT_ALERTS = 20;
 
-    private final Queries service;
-
-    CustomerStatsRoutes(Queries service) {
-        this.service = service;
-    }
-
     /**
      * Starts customer-stats' HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER}.
      */
     static HttpServer start(ServiceConfig config, KafkaStreams streams) {
-        CustomerStatsQueryService service = new CustomerStatsQueryService(
-                new StoreQueries(streams, CustomerStatsTopology.STORE, config.queryIsolation()),
-                new StoreQueries(streams, CustomerStatsTopology.ALERTS_STORE, config.queryIsolation()),
-                Forwarder.of(config), new StorePartitions(config.streamsProperties()));
+        CustomerStatsQueryService service = new CustomerStatsQueryService(QueryRouting.of(config, streams));
         return HttpServer.start(config, streams, service::checkReady, new CustomerStatsRoutes(service)::register);
     }
 

@@ -153,19 +153,35 @@ public final class KafkaBroker implements AutoCloseable {
         }
 
         // exactly-once on one node: internal topics with one replica, one in-sync replica is enough
-        p.put("offsets.topic.replication.factor", "1");
+        replication(p, 1, 1);
+        smallTestBroker(p);
+        // the same for streams groups (group.protocol=streams: on by default in 4.4, feature streams.version 1 at format)
+        p.put("group.streams.initial.rebalance.delay.ms", "0");
+        return p;
+    }
+
+    /**
+     * The replication of the internal topics (offsets, transactions, share groups; 5 partitions each),
+     * of new topics ({@code default.replication.factor}) and {@code min.insync.replicas}, for
+     * exactly-once on {@code replicas} nodes ({@link KafkaCluster}: up to 3, 2 in sync).
+     */
+    static void replication(Properties p, int replicas, int minIsr) {
+        p.put("offsets.topic.replication.factor", String.valueOf(replicas));
         p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", String.valueOf(replicas));
+        p.put("transaction.state.log.min.isr", String.valueOf(minIsr));
         p.put("transaction.state.log.num.partitions", "5");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
+        p.put("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
         p.put("share.coordinator.state.topic.num.partitions", "5");
-        p.put("min.insync.replicas", "1");
-        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", String.valueOf(minIsr));
+        p.put("default.replication.factor", String.valueOf(replicas));
         // the cap on a producer's transaction.timeout.ms (Kafka's default: 15 minutes; Streams asks for 10 s)
         p.put("transaction.max.timeout.ms", "900000");
+    }
 
+    /** What every test broker of the suite runs with ({@link KafkaCluster}'s nodes too). */
+    static void smallTestBroker(Properties p) {
         // a missing topic is an error, not a silently created one-partition topic
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");
@@ -173,17 +189,14 @@ public final class KafkaBroker implements AutoCloseable {
         // replayed or test data with older event times (the tests' fixed dates) was deleted while
         // the services were still reading it; this broker's data lives as long as its directory
         p.put("log.retention.ms", "-1");
-        // no 3 s wait for more members before the first rebalance; the same for streams groups
-        // (group.protocol=streams: on by default in 4.4, feature streams.version 1 at format)
+        // no 3 s wait for more members before the first rebalance
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("group.streams.initial.rebalance.delay.ms", "0");
         // the default 128 MB dedupe buffer does not fit a small heap
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         // a small machine
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
         p.put("num.recovery.threads.per.data.dir", "1");
-        return p;
     }
 
     /**

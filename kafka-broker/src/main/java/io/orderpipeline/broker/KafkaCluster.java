@@ -1,5 +1,6 @@
 package io.orderpipeline.broker;
 
+import io.orderpipeline.launch.ServiceProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -145,7 +146,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     private Properties properties(NodeProcess node, String voters, int count) {
         int replicas = Math.min(3, count);
-        String minIsr = String.valueOf(Math.min(2, replicas));
+        int minIsr = Math.min(2, replicas);
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(node.id));
@@ -158,32 +159,14 @@ public final class KafkaCluster implements AutoCloseable {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", node.dir.resolve("logs").toString());
 
-        p.put("offsets.topic.replication.factor", String.valueOf(replicas));
-        p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", String.valueOf(replicas));
-        p.put("transaction.state.log.min.isr", minIsr);
-        p.put("transaction.state.log.num.partitions", "5");
-        p.put("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
-        p.put("share.coordinator.state.topic.min.isr", minIsr);
-        p.put("share.coordinator.state.topic.num.partitions", "5");
-        p.put("default.replication.factor", String.valueOf(replicas));
-        p.put("min.insync.replicas", minIsr);
+        KafkaBroker.replication(p, replicas, minIsr);
         p.put("unclean.leader.election.enable", "false");
-        p.put("transaction.max.timeout.ms", "900000");
         // a killed node is fenced (its partitions get new leaders) after 6 s without heartbeats, not 9 s
         p.put("broker.session.timeout.ms", "6000");
         p.put("broker.heartbeat.interval.ms", "1000");
-
         // as KafkaBroker: no auto-created topics, no time-based retention, quick first rebalance, a small machine
-        p.put("auto.create.topics.enable", "false");
-        p.put("num.partitions", "1");
-        p.put("log.retention.ms", "-1");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
-        p.put("num.network.threads", "2");
-        p.put("num.io.threads", "4");
+        KafkaBroker.smallTestBroker(p);
         p.put("num.replica.fetchers", "1");
-        p.put("num.recovery.threads.per.data.dir", "1");
         return p;
     }
 
@@ -274,7 +257,7 @@ public final class KafkaCluster implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("node " + id + " did not start within " + timeout + "; see " + log);
                 }
-                sleep(200);
+                ServiceProcess.sleep(200);
             }
             Properties props = new Properties();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + port);
@@ -292,7 +275,7 @@ public final class KafkaCluster implements AutoCloseable {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("node " + id + " does not list itself in the cluster within " + timeout);
                     }
-                    sleep(200);
+                    ServiceProcess.sleep(200);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -346,15 +329,6 @@ public final class KafkaCluster implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             LIVE.remove(process);
-        }
-
-        private static void sleep(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
         }
     }
 

@@ -4,12 +4,9 @@ import static io.orderpipeline.revenue.ProductRevenueTopology.STORE;
 import static io.orderpipeline.revenue.ProductRevenueTopology.WINDOW_SIZE;
 
 import io.orderpipeline.common.RevenueTotals;
-import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.KeyRouter;
+import io.orderpipeline.http.QueryRouting;
 import io.orderpipeline.http.Reply;
-import io.orderpipeline.http.StorePartitions;
-import io.orderpipeline.http.StoreQueries;
-import io.orderpipeline.http.StoreUnavailableException;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,15 +17,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.query.WindowKeyQuery;
 import org.apache.kafka.streams.query.WindowRangeQuery;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
@@ -58,19 +52,16 @@ final class ProductRevenueQueryService implements ProductRevenueRoutes.Queries {
     }
 
     /** The answer of {@code GET /internal/revenue}: one window from this instance's active partitions only. */
-    record LocalWindowProducts(Instant windowStart, Instant windowEnd, Set<Integer> partitions, List<ProductTotal> products) {
+    record LocalWindowProducts(Instant windowStart, Instant windowEnd, Set<Integer> partitions, List<ProductTotal> products)
+            implements QueryRouting.Part {
     }
 
     private static final Serializer<String> KEY = Serdes.String().serializer();
 
-    private final StoreQueries store;
-    private final KeyRouter router;
-    private final Forwarder forwarder;
+    private final QueryRouting routing;
 
-    ProductRevenueQueryService(StoreQueries store, Forwarder forwarder, StorePartitions partitions) {
-        this.store = store;
-        this.forwarder = forwarder;
-        this.router = new KeyRouter(store.streams(), forwarder, partitions);
+    ProductRevenueQueryService(QueryRouting routing) {
+        this.routing = routing;
     }
 
     /** The start of the hourly window holding {@code at} (windows are aligned to the epoch, so to the UTC hour). */
@@ -83,7 +74,7 @@ final class ProductRevenueQueryService implements ProductRevenueRoutes.Queries {
     public Reply stats(String product, Instant at, boolean forwarded) {
         Instant start = windowStart(at);
         String path = "/stats/" + encode(product) + "?at=" + at.toEpochMilli();
-        return router.route(STORE, product, KEY, path, forwarded, (partition, active) -> {
+        return routing.route(STORE, product, KEY, path, forwarded, (partition, active) -> {
             RevenueTotals totals = RevenueTotals.ZERO;
             for (WindowRevenue window : windows(product, start, start, partition, active)) {
                 totals = new RevenueTotals(window.revenue(), window.orders());
@@ -95,14 +86,14 @@ final class ProductRevenueQueryService implements ProductRevenueRoutes.Queries {
     @Override
     public Reply revenue(String product, Instant from, Instant to, boolean forwarded) {
         String path = "/revenue/" + encode(product) + "?from=" + from.toEpochMilli() + "&to=" + to.toEpochMilli();
-        return router.route(STORE, product, KEY, path, forwarded, (partition, active) ->
+        return routing.route(STORE, product, KEY, path, forwarded, (partition, active) ->
                 Reply.ok(new ProductWindows(product, windows(product, from, to, partition, active))));
     }
 
     private List<WindowRevenue> windows(String product, Instant from, Instant to, int partition, boolean active) {
         WindowKeyQuery<String, RevenueTotals> query = WindowKeyQuery.withKeyAndWindowStartRange(product, from, to);
         List<WindowRevenue> windows = new ArrayList<>();
-        try (WindowStoreIterator<RevenueTotals> iterator = active ? store.active(query, partition) : store.standby(query, partition)) {
+        try (WindowStoreIterator<RevenueTotals> iterator = routing.store(STORE).query(query, partition, active)) {
             iterator.forEachRemaining(entry -> {
                 Instant start = Instant.ofEpochMilli(entry.key);
                 RevenueTotals totals = entry.value;
@@ -117,34 +108,10 @@ final class ProductRevenueQueryService implements ProductRevenueRoutes.Queries {
     public Reply allProducts(Instant at) {
         Instant start = windowStart(at);
         List<ProductTotal> products = new ArrayList<>();
-        Set<Integer> answered = new TreeSet<>();
-        Set<Integer> expected = new TreeSet<>();
-        for (StreamsMetadata instance : store.streams().metadataForAllStreamsClients()) {
-            instance.topicPartitions().forEach(tp -> expected.add(tp.partition()));
-            LocalWindowProducts part = instance.hostInfo().equals(forwarder.self())
-                    ? local(at)
-                    : remoteProducts(instance.hostInfo(), at);
-            products.addAll(part.products());
-            for (int partition : part.partitions()) {
-                if (!answered.add(partition)) {
-                    throw new StoreUnavailableException("partition " + partition + " answered twice (a rebalance is under way)");
-                }
-            }
-        }
-        if (expected.isEmpty() || !answered.containsAll(expected)) {
-            throw new StoreUnavailableException("partitions " + expected + " of " + STORE + " expected, "
-                    + answered + " answered (a rebalance is under way)");
-        }
+        routing.fromEveryInstance(STORE, () -> local(at), "/internal/revenue?at=" + at.toEpochMilli(), LocalWindowProducts.class)
+                .forEach(part -> products.addAll(part.products()));
         products.sort(Comparator.comparing(ProductTotal::revenue).reversed().thenComparing(ProductTotal::product));
         return Reply.ok(new WindowProducts(start, start.plus(WINDOW_SIZE), products));
-    }
-
-    private LocalWindowProducts remoteProducts(HostInfo host, Instant at) {
-        Reply reply = forwarder.get(host, "/internal/revenue?at=" + at.toEpochMilli());
-        if (!reply.isOk()) {
-            throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + reply.status() + " " + reply.json());
-        }
-        return reply.body(LocalWindowProducts.class);
     }
 
     /**
@@ -161,7 +128,7 @@ final class ProductRevenueQueryService implements ProductRevenueRoutes.Queries {
         Instant start = windowStart(at);
         WindowRangeQuery<String, RevenueTotals> query = WindowRangeQuery.withWindowStartRange(start, start);
         List<ProductTotal> products = new ArrayList<>();
-        Map<Integer, KeyValueIterator<Windowed<String>, RevenueTotals>> byPartition = store.allActive(query);
+        Map<Integer, KeyValueIterator<Windowed<String>, RevenueTotals>> byPartition = routing.store(STORE).allActive(query);
         for (KeyValueIterator<Windowed<String>, RevenueTotals> iterator : byPartition.values()) {
             try (iterator) {
                 while (iterator.hasNext()) {
@@ -177,7 +144,7 @@ final class ProductRevenueQueryService implements ProductRevenueRoutes.Queries {
     /** For {@code /health/ready}: every active partition of the store answers a query. */
     void checkReady() {
         Instant now = Instant.now();
-        store.allActive(WindowRangeQuery.withWindowStartRange(now, now)).values().forEach(KeyValueIterator::close);
+        routing.store(STORE).allActive(WindowRangeQuery.withWindowStartRange(now, now)).values().forEach(KeyValueIterator::close);
     }
 
     /** One URL path segment: {@code a/b c} becomes {@code a%2Fb%20c}. */

@@ -8,9 +8,8 @@ import io.javalin.http.Context;
 import io.orderpipeline.http.Forwarder;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Params;
+import io.orderpipeline.http.QueryRouting;
 import io.orderpipeline.http.Reply;
-import io.orderpipeline.http.StorePartitions;
-import io.orderpipeline.http.StoreQueries;
 import io.orderpipeline.runtime.ServiceConfig;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,7 +28,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * </ul>
  * Instants older than the store's 1-day retention are refused with 400: those windows are gone.
  */
-final class ProductRevenueRoutes {
+record ProductRevenueRoutes(Queries service, Clock clock) {
 
     /** What the routes ask; {@link ProductRevenueQueryService} answers (a fake in the routes' tests). */
     interface Queries {
@@ -42,21 +41,11 @@ final class ProductRevenueRoutes {
         Reply localProducts(Instant at);
     }
 
-    private final Queries service;
-    private final Clock clock;
-
-    ProductRevenueRoutes(Queries service, Clock clock) {
-        this.service = service;
-        this.clock = clock;
-    }
-
     /**
      * Starts product-revenue's HTTP server on {@code HTTP_PORT}, answering as {@code APPLICATION_SERVER}.
      */
     static HttpServer start(ServiceConfig config, KafkaStreams streams) {
-        StoreQueries store = new StoreQueries(streams, ProductRevenueTopology.STORE, config.queryIsolation());
-        ProductRevenueQueryService service = new ProductRevenueQueryService(store,
-                Forwarder.of(config), new StorePartitions(config.streamsProperties()));
+        ProductRevenueQueryService service = new ProductRevenueQueryService(QueryRouting.of(config, streams));
         ProductRevenueRoutes routes = new ProductRevenueRoutes(service, Clock.systemUTC());
         Dashboard dashboard = Dashboard.from(config);
         return HttpServer.start(config, streams, service::checkReady, javalin -> {
