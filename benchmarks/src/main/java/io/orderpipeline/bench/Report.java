@@ -173,7 +173,9 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
             return;
         }
         md.append("\n## ").append(title).append("\n\n| ").append(String.join(" | ", header)).append(" |\n|");
-        rows.get(0).forEach(cell -> md.append(cell.matches("[-0-9.,% ]+") ? "---:|" : "---|"));
+        for (String cell : String.join(" | ", rows.get(0)).split(" \\| ")) { // a cell may hold several columns ("a | b")
+            md.append(cell.matches("[-0-9.,% ]+") ? "---:|" : "---|");
+        }
         rows.forEach(row -> md.append("\n| ").append(String.join(" | ", row)).append(" |"));
         md.append("\n\n");
     }
