@@ -1,23 +1,14 @@
 package io.orderpipeline.bench;
 
-import io.orderpipeline.launch.ClusterReader;
-import io.orderpipeline.launch.ServiceProcess;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Topics;
+import io.orderpipeline.launch.ClusterReader;
+import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.file.*;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.*;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -26,11 +17,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/**
- * The benchmark harness: one JVM that starts a broker and, one at a time, the services from their jars and the ceilings
- * as separate processes, and measures them (benchmarks/README.md). Each phase returns its results; {@link Report}
- * prints them as tables and writes them to a file. Every child process is stopped at the end, also on Ctrl-C.
- */
+/** The harness: starts a broker, then one at a time the services and ceilings as processes, and measures them (README.md). */
 @Command(name = "benchmarks/run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Throughput, latency, HTTP latency and restart time of the services against ceilings on the same broker.")
 public final class Benchmark implements Callable<Integer> {
@@ -118,15 +105,11 @@ public final class Benchmark implements Callable<Integer> {
     private final AtomicInteger sequence = new AtomicInteger();
 
     /** The options as given, without --repo (for the report). */
-    List<String> args = List.of();
+    String args = "";
 
     public static void main(String[] args) {
         Benchmark benchmark = new Benchmark();
-        benchmark.args = new ArrayList<>(List.of(args));
-        int repoAt = benchmark.args.indexOf("--repo");
-        if (repoAt >= 0 && repoAt + 1 < args.length) {
-            benchmark.args.subList(repoAt, repoAt + 2).clear();
-        }
+        benchmark.args = String.join(" ", args).replaceFirst("--repo \\S+ ?", "").trim();
         System.exit(new CommandLine(benchmark).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
@@ -144,10 +127,10 @@ public final class Benchmark implements Callable<Integer> {
         Report.Run run = new Report.Run(this, java.time.Instant.now(), loadAverage());
         long start = System.nanoTime();
         int port = KafkaBroker.freePort();
-        broker = startMain(BrokerMain.class, "broker", List.of("-Xms1g", "-Xmx1g"), workDir.resolve("broker").toString(), "" + port);
+        broker = startMain(Broker.class, "broker", List.of("-Xms1g", "-Xmx1g"), workDir.resolve("broker").toString(), "" + port);
         Report report = null;
         try {
-            broker.await(line -> line.startsWith(BrokerMain.READY), Duration.ofSeconds(90), 0);
+            broker.await(line -> line.startsWith(Broker.READY), Duration.ofSeconds(90), 0);
             ContractTopics.create("127.0.0.1:" + port, 3);
             try (ClusterReader c = new ClusterReader("127.0.0.1:" + port)) {
                 cluster = c;
@@ -163,7 +146,8 @@ public final class Benchmark implements Callable<Integer> {
                 report = new Report(run, null, List.of(), List.of(), List.of(), List.of(), List.of());
             }
             Path file = results != null ? results : repo.resolve("benchmarks/target/results.md");
-            report.write(file);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, report.markdown());
             System.out.printf("%n%s%nwritten to %s (%.1f min)%n", report.markdown(), file, (System.nanoTime() - start) / 60e9);
         }
         return failures.isEmpty() ? 0 : 1;
@@ -176,8 +160,10 @@ public final class Benchmark implements Callable<Integer> {
         List<Throughput.Result> throughput = phases.contains(Phase.THROUGHPUT) ? new Throughput(this, preload).run() : List.of();
         double rate = latencyRate(throughput, notes);
         List<Latency.Result> latency = phases.contains(Phase.LATENCY) ? new Latency(this, rate).run() : List.of();
-        List<Http.Result> http = phases.contains(Phase.HTTP) && services.contains("product-revenue")
-                ? attempt("HTTP", () -> new Http(this).run(rate), List.of()) : List.of();
+        List<Http.Result> http = new ArrayList<>();
+        if (phases.contains(Phase.HTTP) && services.contains("product-revenue")) {
+            attempt("HTTP", () -> new Http(this).run(rate), http::addAll);
+        }
         List<Restart.Result> restart = phases.contains(Phase.RESTART) ? new Restart(this).run() : List.of();
         return new Report(run, preload, throughput, latency, http, restart, notes);
     }
@@ -188,18 +174,13 @@ public final class Benchmark implements Callable<Integer> {
         }
         check(services, Topics.SERVICES, "--services");
         check(restarts, RESTARTS, "--restarts");
-        check(standbys.stream().map(String::valueOf).toList(), List.of("0", "1"), "--standbys");
+        check(standbys, List.of(0, 1), "--standbys");
         for (String v : variantArgs) {
-            int colon = v.indexOf(':');
-            Map<String, String> variantEnv = new LinkedHashMap<>();
-            for (String pair : v.substring(colon + 1).split(",")) {
-                int eq = pair.indexOf('=');
-                if (colon <= 0 || eq <= 0) {
-                    throw new CommandLine.ParameterException(new CommandLine(this), "--variant wants NAME:KEY=VALUE[,KEY=VALUE]: " + v);
-                }
-                variantEnv.put(pair.substring(0, eq), pair.substring(eq + 1));
+            if (!v.matches("[^:]+:[^=,]+=[^,=]*(,[^=,]+=[^,=]*)*")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--variant wants NAME:KEY=VALUE[,KEY=VALUE]: " + v);
             }
-            variants.put(v.substring(0, colon), variantEnv);
+            String[] nameAndPairs = v.split(":", 2);
+            variants.put(nameAndPairs[0], ServiceProcess.env(nameAndPairs[1].split("[,=]", -1)));
         }
         orders = orders != null ? orders : quick ? 40_000L : 1_000_000L;
         commitIntervals = commitIntervals != null ? commitIntervals : quick ? List.of(100L) : List.of(100L, 1000L);
@@ -209,7 +190,7 @@ public final class Benchmark implements Callable<Integer> {
         membership = membership != null ? membership : full ? List.of(Membership.values()) : List.of(Membership.STATIC);
     }
 
-    private void check(List<String> values, List<String> allowed, String option) {
+    private void check(List<?> values, List<?> allowed, String option) {
         values.stream().filter(v -> !allowed.contains(v)).findFirst().ifPresent(v -> {
             throw new CommandLine.ParameterException(new CommandLine(this), option + ": unknown '" + v + "', one of " + allowed);
         });
@@ -217,10 +198,8 @@ public final class Benchmark implements Callable<Integer> {
 
     /** The guarantees measured at a commit interval: at-least-once only at the first, unless --guarantees or --full. */
     List<Guarantee> guaranteesAt(long commitMs) {
-        if (guarantees != null || full || commitMs == commitIntervals.get(0)) {
-            return guarantees != null ? guarantees : List.of(Guarantee.values());
-        }
-        return List.of(Guarantee.EXACTLY_ONCE_V2);
+        return guarantees != null ? guarantees
+                : full || commitMs == commitIntervals.get(0) ? List.of(Guarantee.values()) : List.of(Guarantee.EXACTLY_ONCE_V2);
     }
 
     /**
@@ -240,15 +219,23 @@ public final class Benchmark implements Callable<Integer> {
         return rate;
     }
 
-    /** Runs one measurement; a failure is printed and listed, and the run goes on. */
-    <T> T attempt(String what, Supplier<T> measurement, T onFailure) {
+    /** Runs one measurement and hands its result on; a failure is printed and listed, and the run goes on. */
+    <T> void attempt(String what, Supplier<T> measurement, java.util.function.Consumer<T> onResult) {
+        T result;
         try {
-            return measurement.get();
+            result = measurement.get();
         } catch (RuntimeException e) {
             System.out.println("  FAILED " + what + ": " + e.getMessage());
             failures.add(what + ": " + e.getMessage());
-            return onFailure;
+            return;
         }
+        onResult.accept(result);
+    }
+
+    /** The baseline (name "", no extra environment), then each --variant. */
+    void withVariants(java.util.function.BiConsumer<String, Map<String, String>> measure) {
+        measure.accept("", Map.of());
+        variants.forEach(measure);
     }
 
     /** A fresh application id (also the group and the prefix of its internal topics). */
@@ -259,9 +246,9 @@ public final class Benchmark implements Callable<Integer> {
     /** The environment of a service: its state dir and HTTP port, the guarantee and commit interval (0: the default), --env. */
     Map<String, String> serviceEnv(String appId, Guarantee guarantee, long commitMs) {
         int httpPort = KafkaBroker.freePort();
-        Map<String, String> e = new LinkedHashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap(), "APPLICATION_ID", appId,
+        Map<String, String> e = ServiceProcess.env("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap(), "APPLICATION_ID", appId,
                 "STATE_DIR", workDir.resolve("state").resolve(appId).toString(), "HTTP_PORT", "" + httpPort,
-                "APPLICATION_SERVER", "127.0.0.1:" + httpPort, "PROCESSING_GUARANTEE", guarantee.config()));
+                "APPLICATION_SERVER", "127.0.0.1:" + httpPort, "PROCESSING_GUARANTEE", guarantee.config());
         if (commitMs > 0) {
             e.put("KAFKA_COMMIT_INTERVAL_MS", "" + commitMs);
         }
@@ -276,21 +263,26 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     private ServiceProcess service(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
-        List<String> flags = new ArrayList<>(Arrays.asList(jvm.trim().split("\\s+")));
+        List<String> flags = new ArrayList<>(jvmFlags());
         flags.addAll(List.of(extraJvmFlags));
-        return ServiceProcess.ofJar(logName, repo.resolve(service).resolve("target").resolve(service + ".jar"), flags, List.of(), serviceEnv,
+        return ServiceProcess.ofJar(logName, repo.resolve(service + "/target/" + service + ".jar"), flags, List.of(), serviceEnv,
                 logDir.resolve(logName + ".log")).useCopyOfJarIn(workDir.resolve("jars"));
     }
 
     /** One of this module's mains in its own JVM. */
     ServiceProcess startMain(Class<?> main, String logName, List<String> jvmFlags, String... args) {
-        return ServiceProcess.ofMain(logName, benchJar, main.getName(), jvmFlags, List.of(args), Map.of(), logDir.resolve(logName + ".log")).start();
+        Path log = logDir.resolve(logName + ".log");
+        return ServiceProcess.ofMain(logName, benchJar, main.getName(), jvmFlags, List.of(args), Map.of(), log).start();
     }
 
     /** A ceiling in its own JVM with the services' JVM flags. */
     ServiceProcess startCeiling(Ceiling.Kind kind, String group, long commitMs, String reset) {
-        return startMain(Ceiling.class, group, Arrays.asList(jvm.trim().split("\\s+")), kind.name(), cluster.bootstrap(), group,
+        return startMain(Ceiling.class, group, jvmFlags(), kind.name(), cluster.bootstrap(), group,
                 Topics.ORDERS.name(), kind.output, "" + commitMs, reset);
+    }
+
+    private List<String> jvmFlags() {
+        return List.of(jvm.trim().split("\\s+"));
     }
 
     static String loadAverage() {
@@ -301,15 +293,6 @@ public final class Benchmark implements Callable<Integer> {
         }
     }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
     private static void deleteTree(Path dir) {
         if (Files.exists(dir)) {
             try (Stream<Path> paths = Files.walk(dir)) {
@@ -317,6 +300,19 @@ public final class Benchmark implements Callable<Integer> {
             } catch (IOException e) {
                 System.err.println("could not delete " + dir + ": " + e);
             }
+        }
+    }
+
+    /** The broker in its own JVM: {@code Benchmark$Broker <data dir> <port>} starts {@link KafkaBroker}, prints {@value #READY}. */
+    public static final class Broker {
+
+        static final String READY = "BROKER READY";
+
+        public static void main(String[] args) throws InterruptedException {
+            KafkaBroker broker = KafkaBroker.start(Path.of(args[0]), Integer.parseInt(args[1]));
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
+            System.out.println(READY + " " + broker.bootstrapServers());
+            Thread.currentThread().join();
         }
     }
 }

@@ -4,41 +4,18 @@ import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.*;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.*;
+import org.apache.kafka.clients.producer.*;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.*;
 
 /**
  * The ceilings, each in its own JVM: {@code Ceiling <kind> <bootstrap> <group> <input> <output> <commitMs> <earliest|latest>};
- * prints "-> RUNNING" once it has partitions, stops cleanly on SIGTERM. All use Kafka Streams' client defaults
- * (linger.ms 100, max.poll.records 1000, acks=all).
- * <ul>
- * <li>{@link Kind#NON_BLOCKING}, the reference of every ratio: copies each record with a send callback and never waits; a
- * poll's records are a batch whose offsets become committable once its sends and every earlier batch's are acknowledged;
- * every commitMs they are committed with commitAsync (commitSync only on a revocation and at the end). Batches as the
- * services do (131072 bytes, ServiceConfig's default).</li>
- * <li>{@link Kind#BLOCKING}: the same copy, but every commitMs it flushes the producer and commits synchronously.</li>
- * <li>{@link Kind#TRANSACTIONAL}: order-filter without Kafka Streams: read_committed, each value parsed into {@link Order}
- * with the shared mapper, sent when amount > 100; sendOffsetsToTransaction and commit every commitMs.</li>
- * </ul>
+ * prints "-> RUNNING" once it has partitions, stops cleanly on SIGTERM. Each kind is described in benchmarks/README.md.
  */
 public final class Ceiling {
 
@@ -56,15 +33,11 @@ public final class Ceiling {
         }
     }
 
-    private static final BigDecimal THRESHOLD = new BigDecimal("100");
-
     /** The records of one poll (non-blocking copy): sends not yet acknowledged, the offsets to commit once none are left. */
     private record Batch(AtomicInteger unacknowledged, Map<TopicPartition, OffsetAndMetadata> offsets) {
-        Batch() {
-            this(new AtomicInteger(), new HashMap<>());
-        }
     }
 
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
     private final Kind kind;
     private final String output;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -72,25 +45,20 @@ public final class Ceiling {
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
-    private Batch batch = new Batch();
+    private Batch batch = newBatch();
     private volatile boolean closing;
 
     private Ceiling(Kind kind, String bootstrap, String group, String output, String reset) {
         this.kind = kind;
         this.output = output;
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset);
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
+        Map<String, Object> c = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000"));
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, kind == Kind.TRANSACTIONAL ? "read_committed" : "read_uncommitted");
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "100");
+        Map<String, Object> p = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, "100"));
         if (kind == Kind.NON_BLOCKING) {
-            p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+            p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072"); // as the services batch (ServiceConfig's default)
         } else if (kind == Kind.TRANSACTIONAL) {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-tx");
         }
@@ -106,16 +74,10 @@ public final class Ceiling {
     }
 
     private boolean run(String group, String input, long commitMs) {
-        AtomicBoolean stop = new AtomicBoolean();
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.set(true);
             consumer.wakeup();
-            try {
-                main.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Latency.join(main, 30_000);
         }));
         boolean failed = false;
         try {
@@ -138,7 +100,7 @@ public final class Ceiling {
                     }
                 }
             });
-            for (long lastCommit = System.currentTimeMillis(); !stop.get(); ) {
+            for (long lastCommit = System.currentTimeMillis(); ; ) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     handle(record);
                 }
@@ -151,9 +113,7 @@ public final class Ceiling {
                     lastCommit = System.currentTimeMillis();
                 }
             }
-            closing = true;
-            commit(true);
-        } catch (WakeupException e) {
+        } catch (WakeupException e) { // SIGTERM
             closing = true;
             commit(true);
         } catch (Exception e) {
@@ -170,8 +130,7 @@ public final class Ceiling {
 
     private void handle(ConsumerRecord<byte[], byte[]> record) throws java.io.IOException {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(output, null, record.timestamp(), record.key(), record.value(),
-                record.headers());
+        var copy = new ProducerRecord<>(output, null, record.timestamp(), record.key(), record.value(), record.headers());
         switch (kind) {
             case BLOCKING -> producer.send(copy);
             case NON_BLOCKING -> {
@@ -188,18 +147,22 @@ public final class Ceiling {
             }
             case TRANSACTIONAL -> {
                 offsets.put(tp, new OffsetAndMetadata(record.offset() + 1));
-                if (record.value() != null && Json.MAPPER.readValue(record.value(), Order.class).amount().compareTo(THRESHOLD) > 0) {
+                if (record.value() != null && Json.MAPPER.readValue(record.value(), Order.class).amount().compareTo(HUNDRED) > 0) {
                     producer.send(copy);
                 }
             }
         }
     }
 
+    private static Batch newBatch() {
+        return new Batch(new AtomicInteger(), new HashMap<>());
+    }
+
     /** Non-blocking copy: a poll's records become one batch in flight. */
     private void seal() {
         if (!batch.offsets().isEmpty()) {
             inFlight.add(batch);
-            batch = new Batch();
+            batch = newBatch();
         }
     }
 

@@ -1,22 +1,22 @@
 package io.orderpipeline.bench;
 
-import io.orderpipeline.launch.ServiceProcess;
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.generator.DataGenerator;
 import io.orderpipeline.generator.GeneratorOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.orderpipeline.launch.ServiceProcess;
+import java.io.*;
+import java.net.*;
+import java.net.http.*;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
+import java.util.*;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 
 /**
- * HTTP latency of product-revenue's {@code GET /stats/{product}} under open-loop load from a second JVM ({@link HttpLoad}),
+ * HTTP latency of product-revenue's {@code GET /stats/{product}} under open-loop load from a second JVM ({@link Load}),
  * twice on one instance: with the store at rest (orders filled it, then stopped) and with orders flowing at the latency rate.
  */
 final class Http {
@@ -49,15 +49,18 @@ final class Http {
         try {
             service.awaitRunning(Duration.ofSeconds(120));
             List<Result> results = new ArrayList<>();
-            try (Latency.Feed feed = new Latency.Feed(bench.cluster.bootstrap(), feedRate, bench.customers, bench.products, 11,
-                    Latency.EVERY_ORDER)) {
+            try (Latency.Feed feed = new Latency.Feed(bench, feedRate, 11, Latency.EVERY_ORDER)) {
                 feed.start();
-                awaitAnswer(service, base + "/health/ready", body -> true);
-                awaitAnswer(service, base + "/stats/" + products.get(0), body -> !body.contains("\"hourly_revenue\":0,"));
+                service.awaitReady(Duration.ofSeconds(60));
+                HttpClient client = HttpClient.newHttpClient();
+                HttpRequest top = HttpRequest.newBuilder(URI.create(base + "/stats/" + products.get(0))).timeout(Duration.ofSeconds(5)).build();
+                Latency.await(service, () -> {
+                    String answer = send(client, top);
+                    return answer.startsWith("200 ") && !answer.contains("\"hourly_revenue\":0,");
+                }, 60, "no revenue for the top product in 60 s");
             }
             results.add(load(appId + "-load-idle", base, products, 0));
-            try (Latency.Feed feed = new Latency.Feed(bench.cluster.bootstrap(), feedRate, bench.customers, bench.products, 13,
-                    Latency.EVERY_ORDER)) {
+            try (Latency.Feed feed = new Latency.Feed(bench, feedRate, 13, Latency.EVERY_ORDER)) {
                 feed.start();
                 results.add(load(appId + "-load", base, products, feedRate));
             }
@@ -68,13 +71,26 @@ final class Http {
         }
     }
 
+    /** The status and body of the answer, or the failure, as text. */
+    static String send(HttpClient client, HttpRequest request) {
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private Result load(String name, String base, List<String> products, double feedRate) {
         List<String> args = new ArrayList<>(List.of(base, "" + bench.httpRate, "" + bench.warmup, "" + bench.measure, "" + CONNECTIONS));
         args.addAll(products);
-        try (ServiceProcess load = bench.startMain(HttpLoad.class, name, List.of("-Xmx256m"), args.toArray(String[]::new))) {
-            String line = load.await(text -> text.startsWith(HttpLoad.RESULT), Duration.ofSeconds(bench.warmup + bench.measure + 60), 0).text();
+        try (ServiceProcess load = bench.startMain(Load.class, name, List.of("-Xmx256m"), args.toArray(String[]::new))) {
+            String line = load.await(text -> text.startsWith(Load.RESULT), Duration.ofSeconds(bench.warmup + bench.measure + 60), 0).text();
             Map<String, Long> figures = new HashMap<>();
-            for (String pair : line.substring(HttpLoad.RESULT.length()).trim().split(" ")) {
+            for (String pair : line.substring(Load.RESULT.length()).trim().split(" ")) {
                 figures.put(pair.split("=")[0], Long.parseLong(pair.split("=")[1]));
             }
             Result r = new Result(bench.httpRate, feedRate, figures);
@@ -85,26 +101,132 @@ final class Http {
         }
     }
 
-    /** Polls {@code url} until it answers 200 with a body {@code accept} takes (60 s at most). */
-    private static void awaitAnswer(ServiceProcess service, String url, Predicate<String> accept) {
-        HttpClient client = HttpClient.newHttpClient();
-        String last = "";
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline; Benchmark.sleep(100)) {
-            service.requireAlive();
-            try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                last = response.statusCode() + " " + response.body();
-                if (response.statusCode() == 200 && accept.test(response.body())) {
-                    return;
+    /**
+     * The HTTP load client in its own JVM: {@code Http$Load <base url> <requests/s> <warm-up s> <measure s> <connections> <product>...}
+     * sends {@code GET /stats/{product}} (a random product) open loop as wrk2 does: request n is due at start + n / rate; each
+     * fixed keep-alive connection takes the next due request, waits for its due time and sends it. Latency is measured from the
+     * due time (no coordinated omission) and from the send. Prints one line starting with {@value #RESULT}.
+     */
+    public static final class Load {
+
+        static final String RESULT = "HTTPLOAD RESULT";
+
+        public static void main(String[] args) throws Exception {
+            URI base = URI.create(args[0]);
+            double rate = Double.parseDouble(args[1]);
+            List<byte[]> requests = Arrays.stream(args, 5, args.length).map(product -> ("GET " + base.getPath() + "/stats/"
+                    + URLEncoder.encode(product, StandardCharsets.UTF_8) + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII)).toList();
+            Histogram fromDue = new Histogram(Duration.ofMinutes(10).toNanos() / 1000, 3);
+            Histogram fromSend = new Histogram(Duration.ofMinutes(10).toNanos() / 1000, 3);
+            AtomicLong next = new AtomicLong();
+            AtomicLong ok = new AtomicLong();
+            AtomicLong notOk = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            long start = System.nanoTime() + 100_000_000;
+            long measureFrom = start + Long.parseLong(args[2]) * 1_000_000_000;
+            long end = measureFrom + Long.parseLong(args[3]) * 1_000_000_000;
+            List<Thread> workers = new ArrayList<>();
+            for (int c = 0, connections = Integer.parseInt(args[4]); c < connections; c++) {
+                Thread worker = new Thread(() -> {
+                    Connection connection = null;
+                    for (long due; (due = start + (long) (next.getAndIncrement() * 1e9 / rate)) < end; ) {
+                        for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        boolean measured = due >= measureFrom;
+                        long sent = System.nanoTime();
+                        int status;
+                        try {
+                            connection = connection != null ? connection : new Connection(base.getHost(), base.getPort());
+                            status = connection.get(requests.get(ThreadLocalRandom.current().nextInt(requests.size())));
+                        } catch (IOException e) {
+                            if (measured && failed.incrementAndGet() <= 3) {
+                                System.out.println("request failed: " + e);
+                            }
+                            Connection.close(connection);
+                            connection = null;
+                            continue;
+                        }
+                        long now = System.nanoTime();
+                        if (measured) {
+                            synchronized (fromDue) {
+                                fromDue.recordValue((now - due) / 1000);
+                                fromSend.recordValue((now - sent) / 1000);
+                            }
+                            (status == 200 ? ok : notOk).incrementAndGet();
+                        }
+                    }
+                    Connection.close(connection);
+                }, "load-" + c);
+                worker.start();
+                workers.add(worker);
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            System.out.println(String.format(Locale.ROOT,
+                    "%s ok=%d not200=%d failed=%d p50=%d p99=%d p999=%d max=%d send_p50=%d send_p99=%d send_max=%d", RESULT, ok.get(),
+                    notOk.get(), failed.get(), fromDue.getValueAtPercentile(50), fromDue.getValueAtPercentile(99),
+                    fromDue.getValueAtPercentile(99.9), fromDue.getMaxValue(), fromSend.getValueAtPercentile(50),
+                    fromSend.getValueAtPercentile(99), fromSend.getMaxValue()));
+        }
+    }
+
+    /** One keep-alive HTTP/1.1 connection: sends a request, reads the status and a Content-Length body. */
+    private static final class Connection {
+        private final Socket socket = new Socket();
+        private final OutputStream out;
+        private final InputStream in;
+
+        Connection(String host, int port) throws IOException {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(10_000);
+            socket.connect(new InetSocketAddress(host, port), 5_000);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream());
+        }
+
+        int get(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            int status = Integer.parseInt(line().split(" ")[1]);
+            int length = -1;
+            boolean close = false;
+            for (String header; !(header = line().toLowerCase(Locale.ROOT)).isEmpty(); ) {
+                if (header.startsWith("content-length:")) {
+                    length = Integer.parseInt(header.substring(15).trim());
                 }
-            } catch (java.io.IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
+                close |= header.startsWith("connection:") && header.contains("close");
+            }
+            if (length < 0 || in.readNBytes(length).length != length || close) {
+                throw new IOException(length < 0 ? "no Content-Length in the answer (status " + status + ")"
+                        : close ? "server closed the connection" : "answer cut short");
+            }
+            return status;
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
+
+        static void close(Connection connection) {
+            try {
+                if (connection != null) {
+                    connection.socket.close();
+                }
+            } catch (IOException ignored) {
+                // gone already
             }
         }
-        throw new IllegalStateException(url + " did not answer as expected within 60 s; last: " + last);
     }
 }

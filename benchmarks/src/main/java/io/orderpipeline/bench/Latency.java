@@ -1,49 +1,32 @@
 package io.orderpipeline.bench;
 
-import io.orderpipeline.launch.ServiceProcess;
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.bench.Ceiling.Kind;
 import io.orderpipeline.common.Topics;
-import io.orderpipeline.generator.DataGenerator;
-import io.orderpipeline.generator.GeneratedRecord;
-import io.orderpipeline.generator.GeneratorOptions;
+import io.orderpipeline.generator.*;
+import io.orderpipeline.launch.*;
 import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.time.*;
+import java.util.*;
+import java.util.concurrent.atomic.*;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.*;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.clients.consumer.*;
+import org.apache.kafka.clients.producer.*;
+import org.apache.kafka.common.*;
+import org.apache.kafka.common.serialization.*;
 
 /**
- * End-to-end latency at one steady open-loop rate: from an order's record timestamp (the instant it was due) to the moment
- * its output is visible read_committed, in an HdrHistogram. Each subject starts at the end of the input, exactly-once at the
- * default commit interval; after its first output and a warm-up, the outputs of the orders due in the measuring window count.
+ * End-to-end latency at one steady open-loop rate: from an order's record timestamp (its due instant) to the moment its
+ * output is visible read_committed, in an HdrHistogram (benchmarks/README.md, Latency).
  */
 final class Latency {
 
-    /** Every order gives one output. */
     static final Predicate<byte[]> EVERY_ORDER = value -> true;
     /** Orders with amount > 100 give one output (order-filter, the transactional loop). */
-    static final Predicate<byte[]> OVER_100 = value -> Preload.json(value).get("amount").decimalValue().compareTo(new BigDecimal(100)) > 0;
+    static final Predicate<byte[]> OVER_100 = value -> Preload.json(value).get("amount").decimalValue().compareTo(BigDecimal.valueOf(100)) > 0;
     private static final Map<String, String> OUTPUT = Map.of("order-filter", Topics.HIGH_VALUE_ORDERS.name(),
             "order-enricher", Topics.ENRICHED_ORDERS.name(), "customer-stats", Topics.CUSTOMER_STATS.name(),
             "customer-join", Topics.CUSTOMER_ENRICHED_ORDERS.name());
@@ -70,58 +53,51 @@ final class Latency {
         List<Result> results = new ArrayList<>();
         for (Kind kind : Kind.values()) {
             String group = bench.newAppId(kind.name().toLowerCase() + "-latency");
-            results.add(bench.attempt(kind.subject + " latency", () -> measure(kind.subject, kind.output,
-                    kind == Kind.TRANSACTIONAL ? OVER_100 : EVERY_ORDER, false, () -> bench.startCeiling(kind, group, 100, "latest")), null));
+            bench.attempt(kind.subject + " latency", () -> measure(kind.subject, kind.output, kind == Kind.TRANSACTIONAL ? OVER_100
+                    : EVERY_ORDER, false, () -> bench.startCeiling(kind, group, 100, "latest")), results::add);
         }
         for (String service : bench.services) {
             if (OUTPUT.containsKey(service)) {
                 String appId = bench.newAppId(service + "-latency");
                 Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0);
                 env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
-                results.add(bench.attempt(service + " latency", () -> measure(service, OUTPUT.get(service),
-                        service.equals("order-filter") ? OVER_100 : EVERY_ORDER, service.equals("customer-join"),
-                        () -> bench.startService(service, appId, env)), null));
+                bench.attempt(service + " latency", () -> measure(service, OUTPUT.get(service), service.equals("order-filter")
+                        ? OVER_100 : EVERY_ORDER, service.equals("customer-join"), () -> bench.startService(service, appId, env)), results::add);
                 bench.cluster.deleteAppTopics(appId);
             }
         }
-        return results.stream().filter(r -> r != null).toList();
+        return results;
     }
 
-    private Result measure(String subject, String outputTopic, Predicate<byte[]> producesOutput, boolean withCustomers, Supplier<ServiceProcess> start) {
+    /** After the first output and the warm-up, the outputs of the orders due in the measuring window count. */
+    private Result measure(String subject, String outputTopic, Predicate<byte[]> producesOutput, boolean withCustomers,
+            Supplier<ServiceProcess> start) {
         Histogram histogram = new Histogram(Duration.ofHours(1).toNanos() / 1000, 3);
         long[] window = {Long.MAX_VALUE, Long.MAX_VALUE};
         AtomicLong seen = new AtomicLong();
         AtomicLong seenAny = new AtomicLong();
         ServiceProcess proc = null;
-        try (Tail output = new Tail(bench.cluster.bootstrap(), outputTopic, record -> {
+        try (Feed feed = new Feed(bench, rate, 7, producesOutput)) {
+            proc = start.get();
+            proc.awaitRunning(Duration.ofSeconds(120));
+            try (Tail output = new Tail(bench.cluster, outputTopic, record -> {
                 seenAny.incrementAndGet();
                 if (record.timestamp() >= window[0] && record.timestamp() < window[1]) {
                     histogram.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()) * 1000);
                     seen.incrementAndGet();
                 }
-            });
-             Feed feed = new Feed(bench.cluster.bootstrap(), rate, bench.customers, bench.products, 7, producesOutput)) {
-            proc = start.get();
-            proc.awaitRunning(Duration.ofSeconds(120));
-            output.start();
-            feed.start();
-            for (long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos(); seenAny.get() == 0; Benchmark.sleep(50)) {
-                proc.requireAlive();
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(subject + ": no output within 120 s of the feed's start");
+            })) {
+                feed.start();
+                ServiceProcess p = proc;
+                await(p, () -> seenAny.get() > 0, 120, subject + ": no output within 120 s of the feed's start");
+                if (withCustomers) {
+                    feed.sendCustomers();
                 }
+                window[0] = System.currentTimeMillis() + bench.warmup * 1000L;
+                window[1] = window[0] + bench.measure * 1000L;
+                feed.stopAt(window[0], window[1]);
+                await(p, () -> seen.get() >= feed.expected.get(), 30, null);
             }
-            if (withCustomers) {
-                feed.sendCustomers();
-            }
-            window[0] = System.currentTimeMillis() + bench.warmup * 1000L;
-            window[1] = window[0] + bench.measure * 1000L;
-            feed.stopAt(window[0], window[1]);
-            for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); seen.get() < feed.expected.get()
-                    && System.nanoTime() < deadline; Benchmark.sleep(50)) {
-                proc.requireAlive();
-            }
-            output.close();
             Result r = new Result(subject, rate, histogram, feed.expected.get(), seen.get());
             System.out.printf("  %-34s %,7.0f orders/s: p50 %7.1f ms, p99 %7.1f ms, max %7.1f ms (%d of %d outputs)%n",
                     subject, rate, r.ms(50), r.ms(99), r.ms(100), r.seen(), r.expected());
@@ -133,18 +109,35 @@ final class Latency {
         }
     }
 
-    /** Reads a topic read_committed from its end in a background thread. */
+    /** Waits (every 50 ms, {@code proc} alive) until {@code done}; after {@code seconds}, fails with {@code timeout} or goes on if null. */
+    static void await(ServiceProcess proc, Supplier<Boolean> done, long seconds, String timeout) {
+        for (long deadline = System.nanoTime() + seconds * 1_000_000_000L; !done.get(); ServiceProcess.sleep(50)) {
+            proc.requireAlive();
+            if (System.nanoTime() > deadline) {
+                if (timeout != null) {
+                    throw new IllegalStateException(timeout);
+                }
+                return;
+            }
+        }
+    }
+
+    static void join(Thread thread, long millis) {
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads a topic read_committed in a background thread, from its end when created. */
     static final class Tail implements AutoCloseable {
-        private final KafkaConsumer<byte[], byte[]> consumer;
         private final Thread thread;
         private volatile boolean stop;
 
-        Tail(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        Tail(ClusterReader cluster, String topic, Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+            KafkaConsumer<byte[], byte[]> consumer = cluster.consumer(IsolationLevel.READ_COMMITTED);
+            List<TopicPartition> partitions = cluster.partitions(topic);
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
@@ -155,25 +148,13 @@ final class Latency {
                 consumer.close(Duration.ofSeconds(5));
             }, "tail-" + topic);
             thread.setDaemon(true);
-        }
-
-        void start() {
             thread.start();
         }
 
         @Override
         public void close() {
-            if (!stop) {
-                stop = true;
-                try {
-                    thread.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
-                    consumer.close(Duration.ofSeconds(5));
-                }
-            }
+            stop = true;
+            join(thread, 10_000);
         }
     }
 
@@ -184,7 +165,6 @@ final class Latency {
      */
     static final class Feed implements AutoCloseable {
         private final KafkaProducer<String, byte[]> producer;
-        private final Iterator<GeneratedRecord> records;
         private final List<GeneratedRecord> customers = new ArrayList<>();
         private final AtomicReference<Exception> failure = new AtomicReference<>();
         private final Thread thread;
@@ -194,17 +174,15 @@ final class Latency {
         private volatile long stopMs = Long.MAX_VALUE;
         private volatile boolean stop;
 
-        Feed(String bootstrap, double rate, int customerCount, int products, long seed, Predicate<byte[]> producesOutput) {
-            records = new DataGenerator(GeneratorOptions.defaults(seed).withCustomers(customerCount).withProducts(products)
-                    .withStartTime(Instant.now()).withEventRate(rate)).iterator();
+        Feed(Benchmark bench, double rate, long seed, Predicate<byte[]> producesOutput) {
+            Iterator<GeneratedRecord> records = new DataGenerator(GeneratorOptions.defaults(seed).withCustomers(bench.customers)
+                    .withProducts(bench.products).withStartTime(Instant.now()).withEventRate(rate)).iterator();
             GeneratedRecord first = records.next();
             for (; first.kind() == GeneratedRecord.Kind.CUSTOMER; first = records.next()) {
                 customers.add(first);
             }
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.cluster.bootstrap(),
+                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
             GeneratedRecord[] pending = {first};
             thread = new Thread(() -> {
                 long startNanos = System.nanoTime();
@@ -256,11 +234,7 @@ final class Latency {
         void stopAt(long startMs, long endMs) {
             windowStartMs = startMs;
             stopMs = endMs;
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            join(thread, 0);
             producer.flush();
             if (failure.get() != null) {
                 throw new IllegalStateException("the feed could not send: " + failure.get(), failure.get());
@@ -270,11 +244,7 @@ final class Latency {
         @Override
         public void close() {
             stop = true;
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            join(thread, 10_000);
             producer.close();
         }
     }

@@ -1,33 +1,21 @@
 package io.orderpipeline.bench;
 
-import io.orderpipeline.launch.ClusterReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Topics;
-import io.orderpipeline.generator.DataGenerator;
-import io.orderpipeline.generator.GeneratedRecord;
-import io.orderpipeline.generator.GeneratorOptions;
-import io.orderpipeline.generator.GeneratorProducer;
+import io.orderpipeline.generator.*;
+import io.orderpipeline.launch.ClusterReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
+import java.util.*;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.*;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The backlog every throughput measurement drains, written once before any service starts: the data generator's orders
@@ -54,9 +42,6 @@ final class Preload {
         }
     }
 
-    private Preload() {
-    }
-
     static Result run(ClusterReader cluster, long count, int customers, int products) {
         GeneratorOptions options = GeneratorOptions.defaults(42).withCustomers(customers).withProducts(products).withCount(count)
                 .withStartTime(Instant.now().minus(SPAN)).withEventRate(count / (double) SPAN.toSeconds());
@@ -69,7 +54,8 @@ final class Preload {
         long customerRecords = 0;
         long bytes = 0;
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (Producer<String, byte[]> producer = GeneratorProducer.producer(GeneratorProducer.producerProperties(cluster.bootstrap(), PRODUCER))) {
+        var properties = GeneratorProducer.producerProperties(cluster.bootstrap(), PRODUCER);
+        try (Producer<String, byte[]> producer = GeneratorProducer.producer(properties)) {
             for (GeneratedRecord record : new DataGenerator(options)) {
                 byte[] value = record.value();
                 int index = -1;
@@ -101,8 +87,9 @@ final class Preload {
         if (failure.get() != null) {
             throw new IllegalStateException("preloading failed: " + failure.get(), failure.get());
         }
-        Result result = new Result(orders, customerRecords, bytes / (double) orders, customers, products, cluster.logEndOffsets(Topics.ORDERS.name()),
-                cluster.logEndOffsets(Topics.CUSTOMERS.name()), Duration.ofNanos(System.nanoTime() - start), times, partitions);
+        Result result = new Result(orders, customerRecords, bytes / (double) orders, customers, products,
+                cluster.logEndOffsets(Topics.ORDERS.name()), cluster.logEndOffsets(Topics.CUSTOMERS.name()),
+                Duration.ofNanos(System.nanoTime() - start), times, partitions);
         System.out.printf("  %,d orders (avg %.0f bytes) and %,d customer records in %.1f s%n", orders, result.avgOrderBytes(),
                 customerRecords, result.elapsed().toMillis() / 1000.0);
         return result;
@@ -149,24 +136,14 @@ final class Preload {
      * on the late topic a late order as 1, a late partial sum as its "orders"; against {@link #expectedRevenue}.
      */
     static Revenue checkRevenue(ClusterReader cluster, Map<TopicPartition, Long> from, long[] expected) {
-        Map<TopicPartition, Long> to = cluster.endOffsets(List.copyOf(from.keySet()), IsolationLevel.READ_COMMITTED);
         long counted = 0;
         long windows = 0;
         long late = 0;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(from.keySet());
-            from.forEach(consumer::seek);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (to.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read product-revenue's output up to " + to);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        for (String topic : List.of(Topics.PRODUCT_REVENUE_HOURLY.name(), Topics.PRODUCT_REVENUE_LATE.name())) {
+            for (ConsumerRecord<byte[], byte[]> record : cluster.readAll(topic, IsolationLevel.READ_COMMITTED)) {
+                if (record.offset() >= from.get(new TopicPartition(topic, record.partition()))) {
                     JsonNode value = json(record.value());
-                    if (record.topic().equals(Topics.PRODUCT_REVENUE_HOURLY.name())) {
+                    if (topic.equals(Topics.PRODUCT_REVENUE_HOURLY.name())) {
                         counted += value.get("orders").asLong();
                         windows++;
                     } else {

@@ -3,17 +3,10 @@ package io.orderpipeline.bench;
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.bench.Ceiling.Kind;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.file.*;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
+import java.util.*;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.internals.AppInfoParser;
@@ -29,19 +22,10 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
     record Run(Benchmark options, Instant started, String loadAtStart) {
     }
 
-    void write(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, markdown());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
     String markdown() {
         Benchmark o = run.options();
         StringBuilder md = new StringBuilder("# Benchmark results\n\n");
-        md.append("`benchmarks/run ").append(String.join(" ", o.args)).append("` on ").append(run.started().truncatedTo(ChronoUnit.SECONDS))
+        md.append("`benchmarks/run ").append(o.args).append("` on ").append(run.started().truncatedTo(ChronoUnit.SECONDS))
                 .append(o.label.isEmpty() ? "" : "; " + o.label).append(".\n");
         if (!o.env.isEmpty()) {
             md.append("Extra service environment: `").append(o.env).append("`.\n");
@@ -55,7 +39,8 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
                 List.of("Kafka", AppInfoParser.getVersion() + "; one broker (KRaft, own JVM, -Xmx1g), 3 partitions per topic"),
                 List.of("input", preload == null ? "-" : f("%,d orders (avg %.0f bytes, event times ascending over %d h) over %,d customers"
                         + " and %d products + %,d customer records, preloaded in %.1f s", preload.orders(), preload.avgOrderBytes(),
-                        Preload.SPAN.toHours(), preload.customers(), preload.products(), preload.customerRecords(), preload.elapsed().toMillis() / 1e3)),
+                        Preload.SPAN.toHours(), preload.customers(), preload.products(), preload.customerRecords(),
+                        preload.elapsed().toMillis() / 1e3)),
                 List.of("services", "`java " + o.jvm + " -jar <service>.jar`, the ceilings with the same flags")));
         throughputTables(md);
         Optional<Latency.Result> copy = latency.stream().filter(r -> r.subject().equals(Kind.NON_BLOCKING.subject)).findFirst();
@@ -74,7 +59,8 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
                 "standbys", "instances", "customers in state", "to RUNNING", "to queryable", "survivor queryable", "to every partition"
                         + " processing", "per partition", "changelog records restored", "load at the restart", "state"),
                 restarts.stream().map(r -> List.of(r.event(), r.variant().isEmpty() ? "default" : r.variant(),
-                        r.membership().name().toLowerCase(), "" + r.standbys(), "" + r.instances(), f("%,d", r.customers()), f("%.1f", r.toRunning()),
+                        r.membership().name().toLowerCase(), "" + r.standbys(), "" + r.instances(), f("%,d", r.customers()),
+                        f("%.1f", r.toRunning()),
                         f("%.1f", r.queryable()), f("%.1f", r.survivorQueryable()), f("%.1f", r.processing()),
                         r.perPartition().stream().map(s -> f("%.1f", s)).toList().toString(), f("%,d", r.restored()), r.load(),
                         (r.exact() ? "exact (" : "**WRONG** (") + r.detail() + ")")).toList());
@@ -130,8 +116,9 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
                 }
             }
         }
-        return (around.isEmpty() ? throughput.stream().filter(Throughput.Result::isCopy).map(figure::applyAsDouble).filter(Double::isFinite).toList()
-                : around).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        List<Double> copies = around.isEmpty() ? throughput.stream().filter(Throughput.Result::isCopy).map(figure::applyAsDouble)
+                .filter(Double::isFinite).toList() : around;
+        return copies.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     double ratio(Throughput.Result r) {
@@ -147,13 +134,15 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
     private void targets(StringBuilder md) {
         Benchmark o = run.options();
         long commit = o.commitIntervals.get(0);
-        double loop = throughput.stream().filter(r -> r.subject().equals(Kind.TRANSACTIONAL.subject)).mapToDouble(this::ratio).average().orElse(Double.NaN);
+        double loop = throughput.stream().filter(r -> r.subject().equals(Kind.TRANSACTIONAL.subject)).mapToDouble(this::ratio)
+                .average().orElse(Double.NaN);
         List<List<String>> rows = new ArrayList<>();
         for (String s : o.services) {
             Optional<Throughput.Result> eos = find(s, Guarantee.EXACTLY_ONCE_V2, commit);
             Optional<Throughput.Result> alos = find(s, Guarantee.AT_LEAST_ONCE, commit);
             double share = List.of("order-filter", "order-enricher").contains(s) ? 0.60 : 0.35;
-            eos.ifPresent(e -> rows.add(List.of(f("%s exactly-once >= %.0f%% of the copy", s, share * 100), f("%.2f", ratio(e)), verdict(ratio(e) >= share))));
+            eos.ifPresent(e -> rows.add(List.of(f("%s exactly-once >= %.0f%% of the copy", s, share * 100), f("%.2f", ratio(e)),
+                    verdict(ratio(e) >= share))));
             eos.flatMap(e -> alos.map(a -> ratio(e) / ratio(a))).ifPresent(x -> rows.add(List.of(s + " exactly-once >= 75% of at-least-once",
                     f("%.2f", x), verdict(x >= 0.75))));
             eos.filter(e -> Double.isFinite(loop)).ifPresent(e -> rows.add(List.of(s + " at least the transactional loop's ratio",
@@ -165,8 +154,8 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
     }
 
     private Optional<Throughput.Result> find(String subject, Guarantee guarantee, long commitMs) {
-        return throughput.stream().filter(r -> r.subject().equals(subject) && r.guarantee() == guarantee && r.commitIntervalMs() == commitMs)
-                .findFirst();
+        return throughput.stream().filter(r -> r.subject().equals(subject) && r.guarantee() == guarantee
+                && r.commitIntervalMs() == commitMs).findFirst();
     }
 
     private static String verdict(boolean holds) {
@@ -184,7 +173,9 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
             return;
         }
         md.append("\n## ").append(title).append("\n\n| ").append(String.join(" | ", header)).append(" |\n|");
-        rows.get(0).forEach(cell -> md.append(cell.matches("[-0-9.,% ]+") ? "---:|" : "---|"));
+        for (String cell : String.join(" | ", rows.get(0)).split(" \\| ")) { // a cell may hold several columns ("a | b")
+            md.append(cell.matches("[-0-9.,% ]+") ? "---:|" : "---|");
+        }
         rows.forEach(row -> md.append("\n| ").append(String.join(" | ", row)).append(" |"));
         md.append("\n\n");
     }

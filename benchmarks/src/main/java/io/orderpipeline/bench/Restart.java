@@ -1,47 +1,29 @@
 package io.orderpipeline.bench;
 
-import io.orderpipeline.launch.ServiceProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.bench.Benchmark.Membership;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Topics;
-import io.orderpipeline.generator.DataGenerator;
-import io.orderpipeline.generator.GeneratedRecord;
-import io.orderpipeline.generator.GeneratorOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.orderpipeline.generator.*;
+import io.orderpipeline.launch.ServiceProcess;
+import java.io.*;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.*;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.file.*;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
+import java.util.*;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import java.util.regex.*;
+import org.apache.kafka.clients.producer.*;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Restart and restore of customer-stats (exactly-once, from the end of orders) with a state of N customers: once all is
- * committed, the instance holding the active stateful tasks is killed -9 (or stopped with SIGTERM) and started again at once
- * with the same state dir, as a supervisor would; or (scale-out) a second instance joins. Measured from that start: its
- * RUNNING line; each instance answering {@code GET /customers/{id}/stats} with 200 for a customer of every partition; every
- * probe order (one per partition, sent at the restart) having its new totals visible read_committed, with count exactly 2.
- * Standbys 0: one instance; 1: two. The restarted instance logs its changelog restores; their records are summed.
+ * Restart and restore of customer-stats with a state of N customers: the instance holding the active stateful tasks is killed
+ * (or stopped, or a second one joins) and started again at once; measured from that start (benchmarks/README.md, Restart).
  */
 final class Restart {
 
@@ -71,15 +53,8 @@ final class Restart {
                         if (event.equals("scale-out") && standbys > 0) {
                             continue; // from one instance to two
                         }
-                        Map<String, Map<String, String>> variants = new LinkedHashMap<>(Map.of("", Map.of()));
-                        variants.putAll(bench.variants);
-                        variants.forEach((name, env) -> {
-                            String what = event + " " + customers + " customers standby " + standbys + " " + membership + " " + name;
-                            Result r = bench.attempt(what, () -> restart(event, standbys, membership, customers, name, env), null);
-                            if (r != null) {
-                                results.add(r);
-                            }
-                        });
+                        bench.withVariants((name, env) -> bench.attempt(event + " " + customers + " customers standby " + standbys + " "
+                                + membership + " " + name, () -> restart(event, standbys, membership, customers, name, env), results::add));
                     }
                 }
             }
@@ -90,7 +65,8 @@ final class Restart {
     private Result restart(String event, int standbys, Membership membership, int customers, String variant, Map<String, String> variantEnv) {
         int instances = standbys == 0 ? 1 : 2;
         Duration timeout = Duration.ofSeconds(Math.max(240, customers / 2000));
-        String appId = bench.newAppId("customer-stats-" + event + "-" + customers + "-sb" + standbys + (variant.isEmpty() ? "" : "-" + variant));
+        String appId = bench.newAppId("customer-stats-" + event + "-" + customers + "-sb" + standbys
+                + (variant.isEmpty() ? "" : "-" + variant));
         List<Map<String, String>> envs = new ArrayList<>();
         for (int i = 0; i < instances + (event.equals("scale-out") ? 1 : 0); i++) {
             Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0);
@@ -108,7 +84,7 @@ final class Restart {
         String logging = "-Dlogback.configurationFile=" + restoreLogging();
         Map<Long, long[]> totals = new ConcurrentHashMap<>(); // customer -> {count, nanos}
         List<ServiceProcess> procs = new ArrayList<>();
-        try (Latency.Tail tail = new Latency.Tail(bench.cluster.bootstrap(), Topics.CUSTOMER_STATS.name(), record -> {
+        try (Latency.Tail tail = new Latency.Tail(bench.cluster, Topics.CUSTOMER_STATS.name(), record -> {
                 JsonNode stats = Preload.json(record.value());
                 if (stats.has("customer_id") && stats.has("count")) {
                     totals.put(stats.get("customer_id").asLong(), new long[] {stats.get("count").asLong(), System.nanoTime()});
@@ -119,9 +95,8 @@ final class Restart {
                 procs.add(bench.startService("customer-stats", appId + "-" + i, envs.get(i), logging));
             }
             procs.forEach(p -> p.awaitRunning(Duration.ofSeconds(120)));
-            tail.start();
             List<Long> warmup = probeCustomers(customers + 1); // they start from the end of orders: wait until each partition is read
-            for (long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos(); !seen(totals, warmup, 1); Benchmark.sleep(1000)) {
+            for (long deadline = System.nanoTime() + 120_000_000_000L; !seen(totals, warmup, 1); ServiceProcess.sleep(1000)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(appId + ": warm-up probes not answered in 120 s");
                 }
@@ -131,9 +106,10 @@ final class Restart {
                     variant.isEmpty() ? "" : " [" + variant + "]", standbys, instances, customers);
             sendOnePerCustomer(producer, customers);
             Throughput.awaitDrained(bench.cluster, procs, appId, bench.cluster.logEndOffsets(Topics.ORDERS.name()),
-                    bench.cluster.partitions(bench.cluster.repartitionTopics(appId)), Guarantee.EXACTLY_ONCE_V2, System.nanoTime() + timeout.toNanos(), 0);
+                    bench.cluster.partitions(bench.cluster.repartitionTopics(appId)), Guarantee.EXACTLY_ONCE_V2,
+                    System.nanoTime() + timeout.toNanos(), 0);
             if (standbys > 0) {
-                Benchmark.sleep(5000); // the standby restores the changelog in the background; nothing outside shows when it is done
+                ServiceProcess.sleep(5000); // the standby restores the changelog in the background; nothing outside shows when it is done
             }
             List<Long> probes = probeCustomers(1);
             String load = Benchmark.loadAverage();
@@ -163,7 +139,7 @@ final class Restart {
                         throw e;
                     }
                     procs.get(victim).close();
-                    Benchmark.sleep(1000);
+                    ServiceProcess.sleep(1000);
                     procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted-" + ++refused, envs.get(victim),
                             logging));
                 }
@@ -180,7 +156,7 @@ final class Restart {
                         queryable.put(i, System.nanoTime());
                     }
                 }
-                Benchmark.sleep(20);
+                ServiceProcess.sleep(20);
             }
             List<Double> perPartition = probes.stream().map(c -> (totals.get(c)[1] - restart) / 1e9).toList();
             Map<Long, Long> counts = new LinkedHashMap<>();
@@ -190,7 +166,8 @@ final class Restart {
             long restored = procs.get(victim).linesContaining("Finished restoring changelog").stream().map(RESTORED::matcher)
                     .filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
             String detail = (event.equals("scale-out") ? "instance " + victim + " joined " + instances : event + " of instance " + victim
-                    + " of " + instances) + (refused > 0 ? "; " + refused + " start(s) refused before (exited)" : "") + "; probe counts " + counts;
+                    + " of " + instances) + (refused > 0 ? "; " + refused + " start(s) refused before (exited)" : "")
+                    + "; probe counts " + counts;
             Result r = new Result(event, variant, standbys, membership, procs.size(), customers, (running.nanos() - restart) / 1e9,
                     (queryable.get(victim) - restart) / 1e9, survivor < 0 ? Double.NaN : (queryable.get(survivor) - restart) / 1e9,
                     perPartition.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), perPartition, restored, load, exact, detail);
@@ -211,20 +188,10 @@ final class Restart {
 
     /** The services' logging plus Kafka Streams' changelog restores (StoreChangelogReader) at INFO. */
     private Path restoreLogging() {
-        try {
-            return Files.writeString(bench.workDir.resolve("restart-logback.xml"), """
-                    <configuration>
-                      <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
-                        <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern></encoder>
-                      </appender>
-                      <logger name="org.apache.kafka" level="WARN"/>
-                      <logger name="org.apache.kafka.streams.KafkaStreams" level="INFO"/>
-                      <logger name="org.apache.kafka.streams.processor.internals.StoreChangelogReader" level="INFO"/>
-                      <logger name="org.eclipse.jetty" level="WARN"/>
-                      <logger name="io.javalin" level="WARN"/>
-                      <root level="INFO"><appender-ref ref="STDOUT"/></root>
-                    </configuration>
-                    """);
+        try (InputStream xml = Restart.class.getResourceAsStream("/restart-logback.xml")) {
+            Path file = bench.workDir.resolve("restart-logback.xml");
+            Files.copy(xml, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -246,7 +213,7 @@ final class Restart {
     /** One customer id per partition (Kafka's default partitioner), the smallest from {@code from}. */
     private static List<Long> probeCustomers(long from) {
         Long[] chosen = new Long[PARTITIONS];
-        for (long c = from; java.util.Arrays.asList(chosen).contains(null); c++) {
+        for (long c = from; Arrays.asList(chosen).contains(null); c++) {
             int p = Utils.toPositive(Utils.murmur2(String.valueOf(c).getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
             if (chosen[p] == null) {
                 chosen[p] = c;
@@ -285,26 +252,12 @@ final class Restart {
 
     /** Whether the instance on {@code port} answers 200 for every customer. */
     private static boolean answersAll(HttpClient client, String port, List<Long> customers) {
-        for (long customer : customers) {
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/customers/" + customer + "/stats"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-                    return false;
-                }
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-        return true;
+        return customers.stream().allMatch(customer -> Http.send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/customers/" + customer + "/stats")).timeout(Duration.ofSeconds(2)).build()).startsWith("200 "));
     }
 
     private KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.cluster.bootstrap());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.cluster.bootstrap(), ProducerConfig.LINGER_MS_CONFIG,
+                "5"), new StringSerializer(), new StringSerializer());
     }
 }

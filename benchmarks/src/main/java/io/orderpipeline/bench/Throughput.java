@@ -1,23 +1,16 @@
 package io.orderpipeline.bench;
 
-import io.orderpipeline.launch.ClusterReader;
-import io.orderpipeline.launch.ServiceProcess;
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.bench.Ceiling.Kind;
+import io.orderpipeline.launch.ClusterReader;
+import io.orderpipeline.launch.ServiceProcess;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.*;
+import java.util.function.Supplier;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
-/**
- * How fast each subject drains the preloaded input: from its "-> RUNNING" line until its committed offsets cover the
- * input and, for a streams app, the end of each of its repartition topics. A non-blocking copy runs before every other
- * measurement and once at the end (each ratio is to the copies right before and after); the blocking copy and the
- * transactional loop at the start and at the end; one unmeasured copy first warms up the broker.
- */
+/** How fast each subject drains the preloaded input, between non-blocking copies (benchmarks/README.md, Throughput). */
 final class Throughput {
 
     /**
@@ -47,43 +40,33 @@ final class Throughput {
 
     List<Result> run() {
         System.out.println("throughput (drain the preloaded orders); warm-up of the broker: one non-blocking copy, not counted");
-        bench.attempt("warm-up copy", () -> ceiling(Kind.NON_BLOCKING), null);
-        copy();
-        extras();
+        bench.attempt("warm-up copy", () -> ceiling(Kind.NON_BLOCKING), r -> { });
+        ceilings(Kind.NON_BLOCKING, Kind.BLOCKING, Kind.TRANSACTIONAL);
         for (String service : bench.services) {
             for (int repeat = 0; repeat < bench.repeat; repeat++) {
                 for (long commit : bench.commitIntervals) {
                     for (Guarantee guarantee : bench.guaranteesAt(commit)) {
-                        copy();
-                        add(service + " " + guarantee.config() + " " + commit, () -> service(service, guarantee, commit, null, Map.of()));
-                        bench.variants.forEach((name, env) -> {
-                            copy();
-                            add(service + " [" + name + "] " + guarantee.config(), () -> service(service, guarantee, commit, name, env));
+                        bench.withVariants((name, env) -> {
+                            ceilings(Kind.NON_BLOCKING);
+                            add(service + (name.isEmpty() ? "" : " [" + name + "]") + " " + guarantee.config() + " " + commit,
+                                    () -> service(service, guarantee, commit, name, env));
                         });
                     }
                 }
             }
         }
-        copy();
-        extras();
-        copy();
+        ceilings(Kind.NON_BLOCKING, Kind.BLOCKING, Kind.TRANSACTIONAL, Kind.NON_BLOCKING);
         return results;
     }
 
-    private void copy() {
-        add("non-blocking copy", () -> ceiling(Kind.NON_BLOCKING));
-    }
-
-    private void extras() {
-        add("blocking copy", () -> ceiling(Kind.BLOCKING));
-        add("transactional loop", () -> ceiling(Kind.TRANSACTIONAL));
-    }
-
-    private void add(String what, java.util.function.Supplier<Result> measurement) {
-        Result r = bench.attempt(what, measurement, null);
-        if (r != null) {
-            results.add(r);
+    private void ceilings(Kind... kinds) {
+        for (Kind kind : kinds) {
+            add(kind.subject, () -> ceiling(kind));
         }
+    }
+
+    private void add(String what, Supplier<Result> measurement) {
+        bench.attempt(what, measurement, results::add);
     }
 
     private Result ceiling(Kind kind) {
@@ -97,7 +80,7 @@ final class Throughput {
         }
     }
 
-    /** A service from its jar with a fresh application id; a variant (null: the baseline) adds its environment. */
+    /** A service from its jar with a fresh application id; a variant ("": the baseline) adds its environment. */
     private Result service(String service, Guarantee guarantee, long commitMs, String variant, Map<String, String> variantEnv) {
         String appId = bench.newAppId(service + "-" + guarantee.name().toLowerCase().substring(0, 4) + "-" + commitMs);
         Map<String, String> env = bench.serviceEnv(appId, guarantee, commitMs);
@@ -111,15 +94,16 @@ final class Throughput {
         Result r;
         ServiceProcess proc = bench.startService(service, appId, env);
         try {
-            r = drain(proc, variant == null ? service : service + " [" + variant + "]", appId, guarantee, commitMs, inputs, appId);
+            r = drain(proc, variant.isEmpty() ? service : service + " [" + variant + "]", appId, guarantee, commitMs, inputs, appId);
             if (revenue) {
                 // its partial sums go out every 100 ms of wall clock: its input can be committed before the last are written;
                 // wait until its repartition topic stops growing (well before a partition turns idle at 30 s)
                 List<TopicPartition> repartition = bench.cluster.partitions(bench.cluster.repartitionTopics(appId));
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                for (Map<TopicPartition, Long> before = null; !bench.cluster.endOffsets(repartition, IsolationLevel.READ_UNCOMMITTED).equals(before); ) {
+                Map<TopicPartition, Long> before = null;
+                while (!bench.cluster.endOffsets(repartition, IsolationLevel.READ_UNCOMMITTED).equals(before)) {
                     before = bench.cluster.endOffsets(repartition, IsolationLevel.READ_UNCOMMITTED);
-                    Benchmark.sleep(Math.max(500, 2 * commitMs));
+                    ServiceProcess.sleep(Math.max(500, 2 * commitMs));
                     awaitDrained(bench.cluster, List.of(proc), appId, Map.of(), repartition, guarantee, deadline, 0);
                 }
             }
@@ -131,7 +115,8 @@ final class Throughput {
             long grace = 1000L * Integer.parseInt(env.getOrDefault("WINDOW_GRACE_SECONDS", "300"));
             Preload.Revenue check = Preload.checkRevenue(bench.cluster, outputFrom, Preload.expectedRevenue(preload, grace));
             System.out.printf("  %sorders counted in windows %,d (%,d windows), expected %,d; late %,d, expected %,d%n",
-                    check.exact() ? "" : "MISMATCH: ", check.counted(), check.windows(), check.expectedCounted(), check.late(), check.expectedLate());
+                    check.exact() ? "" : "MISMATCH: ", check.counted(), check.windows(), check.expectedCounted(), check.late(),
+                    check.expectedLate());
             r = new Result(r.subject(), guarantee, commitMs, r.records(), r.seconds(), r.startupSeconds(), r.steadyPerSecond(),
                     r.cpuPerMillion(), r.brokerCpuPerMillion(), r.peakRssMb(), check);
         }
@@ -139,8 +124,8 @@ final class Throughput {
     }
 
     /** {@code appId} null: a ceiling (no repartition topics). */
-    private Result drain(ServiceProcess proc, String subject, String group, Guarantee guarantee, long commitMs, Map<TopicPartition, Long> inputEnds,
-            String appId) {
+    private Result drain(ServiceProcess proc, String subject, String group, Guarantee guarantee, long commitMs,
+            Map<TopicPartition, Long> inputEnds, String appId) {
         ServiceProcess.Line running = proc.awaitRunning(Duration.ofSeconds(120));
         double cpu = proc.cpuSeconds();
         double brokerCpu = bench.broker.cpuSeconds();
@@ -169,8 +154,8 @@ final class Throughput {
      * there it counts as drained when no transaction is open (last stable offset = log end) and it is at least the end - 1.
      * Returns when the committed orders first covered {@code markShare} of the orders, and how many they were.
      */
-    static long[] awaitDrained(ClusterReader cluster, List<ServiceProcess> procs, String group, Map<TopicPartition, Long> inputEnds, List<TopicPartition> repartition,
-            Guarantee guarantee, long deadlineNanos, double markShare) {
+    static long[] awaitDrained(ClusterReader cluster, List<ServiceProcess> procs, String group, Map<TopicPartition, Long> inputEnds,
+            List<TopicPartition> repartition, Guarantee guarantee, long deadlineNanos, double markShare) {
         long total = inputEnds.entrySet().stream().filter(e -> e.getKey().topic().equals("orders")).mapToLong(Map.Entry::getValue).sum();
         long[] mark = {-1, 0};
         boolean eos = guarantee == Guarantee.EXACTLY_ONCE_V2;
@@ -186,14 +171,15 @@ final class Throughput {
             if (reached(committed, inputEnds, 0) && (repartition.isEmpty() || repartitionDrained(cluster, group, repartition, eos))) {
                 return mark;
             }
-            Benchmark.sleep(50);
+            ServiceProcess.sleep(50);
         }
         throw new IllegalStateException(group + " did not drain its input in time; committed " + cluster.committed(group));
     }
 
     private static boolean repartitionDrained(ClusterReader cluster, String group, List<TopicPartition> repartition, boolean eos) {
         Map<TopicPartition, Long> ends = cluster.endOffsets(repartition, IsolationLevel.READ_UNCOMMITTED);
-        return (!eos || ends.equals(cluster.endOffsets(repartition, IsolationLevel.READ_COMMITTED))) && reached(cluster.committed(group), ends, eos ? 1 : 0);
+        return (!eos || ends.equals(cluster.endOffsets(repartition, IsolationLevel.READ_COMMITTED)))
+                && reached(cluster.committed(group), ends, eos ? 1 : 0);
     }
 
     private static boolean reached(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> ends, long slack) {
