@@ -176,11 +176,16 @@ public final class Benchmark implements Callable<Integer> {
         check(restarts, RESTARTS, "--restarts");
         check(standbys, List.of(0, 1), "--standbys");
         for (String v : variantArgs) {
-            if (!v.matches("[^:]+:[^=,]+=[^,=]*(,[^=,]+=[^,=]*)*")) {
+            // a value may hold '=' (JAVA_TOOL_OPTIONS=-XX:MaxRAM=1g), not ','
+            if (!v.matches("[^:]+:[^=,]+=[^,]*(,[^=,]+=[^,]*)*")) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--variant wants NAME:KEY=VALUE[,KEY=VALUE]: " + v);
             }
             String[] nameAndPairs = v.split(":", 2);
-            variants.put(nameAndPairs[0], ServiceProcess.env(nameAndPairs[1].split("[,=]", -1)));
+            Map<String, String> variantEnv = new LinkedHashMap<>();
+            for (String pair : nameAndPairs[1].split(",")) {
+                variantEnv.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+            variants.put(nameAndPairs[0], variantEnv);
         }
         orders = orders != null ? orders : quick ? 40_000L : 1_000_000L;
         commitIntervals = commitIntervals != null ? commitIntervals : quick ? List.of(100L) : List.of(100L, 1000L);
@@ -271,8 +276,18 @@ public final class Benchmark implements Callable<Integer> {
 
     /** One of this module's mains in its own JVM. */
     ServiceProcess startMain(Class<?> main, String logName, List<String> jvmFlags, String... args) {
+        return startMain(main, logName, jvmFlags, Map.of(), args);
+    }
+
+    ServiceProcess startMain(Class<?> main, String logName, List<String> jvmFlags, Map<String, String> env, String... args) {
         Path log = logDir.resolve(logName + ".log");
-        return ServiceProcess.ofMain(logName, benchJar, main.getName(), jvmFlags, List.of(args), Map.of(), log).start();
+        return ServiceProcess.ofMain(logName, benchJar, main.getName(), jvmFlags, List.of(args), env, log).start();
+    }
+
+    /** A {@link StreamsFloor} in its own JVM, configured like a service: the services' JVM flags and environment. */
+    ServiceProcess startFloor(StreamsFloor.Kind kind, Map<String, String> serviceEnv, String output) {
+        cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq", output), 3, (short) 1);
+        return startMain(StreamsFloor.class, serviceEnv.get("APPLICATION_ID"), jvmFlags(), serviceEnv, kind.name(), output);
     }
 
     /** A ceiling in its own JVM with the services' JVM flags. */

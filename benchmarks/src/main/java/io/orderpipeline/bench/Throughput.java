@@ -42,6 +42,10 @@ final class Throughput {
         System.out.println("throughput (drain the preloaded orders); warm-up of the broker: one non-blocking copy, not counted");
         bench.attempt("warm-up copy", () -> ceiling(Kind.NON_BLOCKING), r -> { });
         ceilings(Kind.NON_BLOCKING, Kind.BLOCKING, Kind.TRANSACTIONAL);
+        for (StreamsFloor.Kind floor : StreamsFloor.Kind.values()) {
+            ceilings(Kind.NON_BLOCKING);
+            add(floor.subject, () -> floor(floor));
+        }
         for (String service : bench.services) {
             for (int repeat = 0; repeat < bench.repeat; repeat++) {
                 for (long commit : bench.commitIntervals) {
@@ -77,6 +81,18 @@ final class Throughput {
             return drain(proc, kind.subject, group, guarantee, 100, preload.ordersEnd(), null);
         } finally {
             proc.stop(Duration.ofSeconds(40));
+        }
+    }
+
+    /** Kafka Streams' own cost: a {@link StreamsFloor}, exactly-once at 100 ms like the targets, the services' environment. */
+    private Result floor(StreamsFloor.Kind kind) {
+        String appId = bench.newAppId("floor-" + kind.name().toLowerCase());
+        ServiceProcess proc = bench.startFloor(kind, bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 100), appId + "-out");
+        try {
+            return drain(proc, kind.subject, appId, Guarantee.EXACTLY_ONCE_V2, 100, preload.ordersEnd(), appId);
+        } finally {
+            proc.stop(Duration.ofSeconds(40));
+            bench.cluster.deleteAppTopics(appId);
         }
     }
 
