@@ -9,9 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +17,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
@@ -52,10 +49,10 @@ public final class KafkaCluster implements AutoCloseable {
     /** Heap of each node's JVM: small data, several nodes and services share a small machine. */
     public static final List<String> NODE_JVM_OPTIONS = List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<ServiceProcess> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kafka-cluster-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ServiceProcess::kill), "kafka-cluster-reaper"));
     }
 
     private final Path dir;
@@ -180,14 +177,19 @@ public final class KafkaCluster implements AutoCloseable {
         private final int port;
         private final Path dir;
         private final Path log;
-        private Process process;
-        private long logStart;
+        /** The node's JVM: {@code kafka.Kafka} on this JVM's class path, output appended to {@link #log}. */
+        private final ServiceProcess process;
+        private boolean launched;
 
         NodeProcess(int id, int port, Path dir) {
             this.id = id;
             this.port = port;
             this.dir = dir;
             this.log = dir.resolve("node.log");
+            List<String> jvmOptions = new ArrayList<>(NODE_JVM_OPTIONS);
+            jvmOptions.add("-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
+            this.process = ServiceProcess.ofClasspath("node " + id, System.getProperty("java.class.path"), "kafka.Kafka", jvmOptions,
+                    List.of(dir.resolve("server.properties").toString()), Map.of(), log);
         }
 
         void format(Properties props, String clusterId) {
@@ -222,43 +224,15 @@ public final class KafkaCluster implements AutoCloseable {
         }
 
         synchronized void launch() {
-            if (isAlive()) {
-                throw new IllegalStateException("node " + id + " is already running (pid " + process.pid() + ")");
-            }
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(NODE_JVM_OPTIONS);
-            command.add("-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add("kafka.Kafka");
-            command.add(dir.resolve("server.properties").toString());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().keySet().removeIf(name -> name.startsWith("KAFKA_"));
-            try {
-                Files.writeString(log, "===== " + Instant.now() + " node " + id + " starting\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                logStart = Files.size(log);
-                process = builder.start();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start node " + id, e);
-            }
+            process.start();
+            launched = true;
             LIVE.add(process);
         }
 
         /** Waits for the node's "started" line, then until it answers a metadata request listing itself. */
         void awaitStarted(Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (!logSinceStart().contains(STARTED)) {
-                if (!isAlive()) {
-                    throw new IllegalStateException("node " + id + " exited with " + process.exitValue() + " while starting; see " + log);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("node " + id + " did not start within " + timeout + "; see " + log);
-                }
-                ServiceProcess.sleep(200);
-            }
+            process.awaitLog(timeout, STARTED);
             Properties props = new Properties();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + port);
             props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
@@ -283,52 +257,23 @@ public final class KafkaCluster implements AutoCloseable {
             }
         }
 
-        private String logSinceStart() {
-            try {
-                byte[] all = Files.readAllBytes(log);
-                int from = (int) Math.min(logStart, all.length);
-                return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
         synchronized boolean isAlive() {
-            return process != null && process.isAlive();
+            return process.isAlive();
         }
 
         synchronized void kill() {
-            if (process == null) {
-                return;
+            if (launched) {
+                process.kill();
+                LIVE.remove(process);
             }
-            process.destroyForcibly();
-            waitGone();
         }
 
+        /** SIGTERM, then up to a minute for the controlled shutdown, then SIGKILL. */
         synchronized void stop() {
-            if (process == null) {
-                return;
+            if (launched) {
+                process.stop(Duration.ofSeconds(60));
+                LIVE.remove(process);
             }
-            process.destroy();
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            waitGone();
-        }
-
-        private void waitGone() {
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            LIVE.remove(process);
         }
     }
 

@@ -73,6 +73,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final Path workDir;
     private Path jar;
+    /** Instead of the jar: a class path ({@link #ofClasspath}). */
+    private final String classpath;
     private volatile Process process;
     private volatile Thread pump;
     private volatile long startNanos;
@@ -82,10 +84,11 @@ public final class ServiceProcess implements AutoCloseable {
     private long firstLine;
     private volatile long runFirstLine;
 
-    private ServiceProcess(String name, Path jar, String mainClass, List<String> jvmOptions, List<String> args,
+    private ServiceProcess(String name, Path jar, String classpath, String mainClass, List<String> jvmOptions, List<String> args,
             Map<String, String> env, Path log, Path workDir) {
         this.name = name;
         this.jar = jar;
+        this.classpath = classpath;
         this.mainClass = mainClass;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.args = List.copyOf(args);
@@ -100,30 +103,36 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess ofJar(String name, Path jar, List<String> jvmOptions, List<String> args, Map<String, String> env,
             Path log) {
-        return new ServiceProcess(name, jar, null, jvmOptions, args, env, log, null);
+        return new ServiceProcess(name, jar, null, null, jvmOptions, args, env, log, null);
     }
 
     /** {@code java jvmOptions -cp jar mainClass args}; not started. */
     public static ServiceProcess ofMain(String name, Path jar, String mainClass, List<String> jvmOptions, List<String> args,
             Map<String, String> env, Path log) {
-        return new ServiceProcess(name, jar, mainClass, jvmOptions, args, env, log, null);
+        return new ServiceProcess(name, jar, null, mainClass, jvmOptions, args, env, log, null);
+    }
+
+    /** {@code java jvmOptions -cp classpath mainClass args} (kafka-broker's {@code KafkaCluster} nodes: this JVM's class path); not started. */
+    public static ServiceProcess ofClasspath(String name, String classpath, String mainClass, List<String> jvmOptions, List<String> args,
+            Map<String, String> env, Path log) {
+        return new ServiceProcess(name, null, classpath, mainClass, jvmOptions, args, env, log, null);
     }
 
     /** The same process (not started) run in {@code dir}. */
     public ServiceProcess inDirectory(Path dir) {
-        return new ServiceProcess(name, jar, mainClass, jvmOptions, args, env, log, dir);
+        return new ServiceProcess(name, jar, classpath, mainClass, jvmOptions, args, env, log, dir);
     }
 
     /** A new, not started process of the same jar, options and log with one environment variable changed. */
     public ServiceProcess withEnv(String variable, String value) {
         Map<String, String> changed = new LinkedHashMap<>(env);
         changed.put(variable, value);
-        return new ServiceProcess(name, jar, mainClass, jvmOptions, args, changed, log, workDir);
+        return new ServiceProcess(name, jar, classpath, mainClass, jvmOptions, args, changed, log, workDir);
     }
 
     /** A new, not started process of the same jar and options with {@code env} and {@code log}: another instance. */
     public ServiceProcess another(Map<String, String> env, Path log) {
-        return new ServiceProcess(name, jar, mainClass, jvmOptions, args, env, log, workDir);
+        return new ServiceProcess(name, jar, classpath, mainClass, jvmOptions, args, env, log, workDir);
     }
 
     /**
@@ -192,7 +201,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add(mainClass == null ? "-jar" : "-cp");
-        command.add(jar.toString());
+        command.add(classpath != null ? classpath : jar.toString());
         if (mainClass != null) {
             command.add(mainClass);
         }
@@ -205,7 +214,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
-        if (!Files.exists(jar)) {
+        if (classpath == null && !Files.exists(jar)) {
             throw new IllegalStateException("No runnable jar " + jar + ": build it with mvn -B -q install -DskipTests");
         }
         ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true)
