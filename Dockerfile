@@ -35,13 +35,14 @@ RUN groupadd --system --gid 10001 app \
 
 COPY --from=build /build/service.jar /app/service.jar
 
-# The JVM sizes its heap from the container's memory limit (75% of it), collects it with the
-# Serial GC (a small heap on a core or two: G1's concurrent threads cost the stream thread CPU;
-# measured in benchmarks/RESULTS.md), and exits on OutOfMemoryError so the container's restart
-# policy starts a fresh one.
+# The JVM sizes its heap from the container's memory limit (75% of it) and takes all of it at
+# start (from 1/64 of the limit it collects its young generation far more often: 0.75-0.85x the
+# throughput for three services, benchmarks/RESULTS.md), collects it with the Serial GC (a small
+# heap on a core or two: G1's concurrent threads cost the stream thread CPU), and exits on
+# OutOfMemoryError so the container's restart policy starts a fresh one.
 # JAVA_TOOL_OPTIONS is read by the JVM itself, so it works with the exec-form ENTRYPOINT
 # below (no shell); override it to add flags.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" \
     STATE_DIR=/var/lib/order-pipeline/state
 # Kafka Streams' local state (RocksDB stores, checkpoints): owned by app, kept across restarts
 # when a named volume is mounted here.

@@ -232,6 +232,12 @@ class KubernetesManifestsIT {
             assertThat(set.getSpec().getTemplate().getSpec().getSecurityContext().getFsGroup())
                     .as(service + ": fsGroup, so the image's user may write the volume").isEqualTo(Long.valueOf(dockerfile("--gid (\\d+)")));
 
+            // the heap's share of the memory limit taken at start (the Dockerfile's reason)
+            String jvm = env.get("JAVA_TOOL_OPTIONS");
+            java.util.regex.Matcher max = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(jvm);
+            assertThat(max.find()).as(service + " JAVA_TOOL_OPTIONS sets MaxRAMPercentage: " + jvm).isTrue();
+            assertThat(jvm).as(service + " JAVA_TOOL_OPTIONS").contains("-XX:InitialRAMPercentage=" + max.group(1));
+
             // static membership: the pod's stable name
             EnvVar instanceId = envVar(container, "KAFKA_GROUP_INSTANCE_ID");
             assertThat(instanceId.getValueFrom().getFieldRef().getFieldPath()).as(service + " static member id").isEqualTo("metadata.name");
