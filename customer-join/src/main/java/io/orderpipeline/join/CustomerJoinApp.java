@@ -3,22 +3,23 @@ package io.orderpipeline.join;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.runtime.StreamsApp;
+import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 
 public final class CustomerJoinApp {
 
     public static final String SERVICE = "customer-join";
     /**
-     * Kafka Streams' {@code max.task.idle.ms} for customer-join (a {@code KAFKA_MAX_TASK_IDLE_MS}
-     * variable still wins): how long the join's task waits for {@code customers-by-id} when that
-     * partition is caught up and orders are waiting. Customers and orders reach the join through
-     * two repartition topics, and under exactly-once a customer written there becomes readable only
-     * when the transaction of the task that wrote it commits (every 100 ms): without waiting, an
-     * order read first is joined as "Unknown" though its customer came before it (RestartIT saw
-     * it). Kafka's default, 0, waits only for data already on the broker. The cost: up to this
-     * long after each lull in customer updates, once per task.
+     * The least {@code max.task.idle.ms} of customer-join ({@link #config}): how long the join's task
+     * waits for {@code customers-by-id} when that partition is caught up and orders are waiting.
+     * Customers and orders reach the join through two repartition topics, and under exactly-once a
+     * customer written there becomes readable only when the transaction of the task that wrote it
+     * commits, up to one commit interval later: without waiting, an order read first is joined as
+     * "Unknown" though its customer came before it (RestartIT saw it at 100 ms commits, CrashIT at
+     * 5 s commits with a 1 s wait). Kafka's default, 0, waits only for data already on the broker.
+     * The cost: up to this long after each lull in customer updates, once per task.
      */
-    static final String MAX_TASK_IDLE_MS = "1000";
+    static final long MIN_TASK_IDLE_MS = 1000;
 
     private CustomerJoinApp() {
     }
@@ -37,8 +38,18 @@ public final class CustomerJoinApp {
         app.run();
     }
 
-    /** The service's configuration: the environment's, with customer-join's own task idling. */
+    /**
+     * The service's configuration: the environment's, with customer-join's own task idling (a
+     * {@code KAFKA_MAX_TASK_IDLE_MS} variable still wins): under exactly-once twice the commit
+     * interval, at least {@value #MIN_TASK_IDLE_MS} ms (100 ms commits: 1 s); under at-least-once,
+     * where a customer is readable as soon as it is written, {@value #MIN_TASK_IDLE_MS} ms.
+     */
     static ServiceConfig config(ServiceConfig fromEnvironment) {
-        return fromEnvironment.withDefault(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
+        Properties props = fromEnvironment.streamsProperties();
+        boolean exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(props.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        // Kafka Streams' default commit interval: 100 ms under exactly-once
+        long commitMs = Long.parseLong(props.getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100").trim());
+        long idleMs = exactlyOnce ? Math.max(MIN_TASK_IDLE_MS, 2 * commitMs) : MIN_TASK_IDLE_MS;
+        return fromEnvironment.withDefault(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, String.valueOf(idleMs));
     }
 }

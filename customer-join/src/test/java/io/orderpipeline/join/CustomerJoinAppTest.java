@@ -16,4 +16,18 @@ class CustomerJoinAppTest {
         assertThat(CustomerJoinApp.config(ServiceConfig.of(CustomerJoinApp.SERVICE, true, Map.of("KAFKA_MAX_TASK_IDLE_MS", "-1")))
                 .streamsProperties()).containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
     }
+
+    @Test
+    void underExactlyOnceTheJoinWaitsTwiceTheCommitIntervalForACustomerInAnOpenTransaction() {
+        assertThat(idle(Map.of("KAFKA_COMMIT_INTERVAL_MS", "5000"))).isEqualTo("10000");
+        assertThat(idle(Map.of("KAFKA_COMMIT_INTERVAL_MS", "300"))).isEqualTo("1000");
+        // at-least-once: a customer is readable once written
+        assertThat(idle(Map.of("KAFKA_COMMIT_INTERVAL_MS", "5000", "PROCESSING_GUARANTEE", "at_least_once"))).isEqualTo("1000");
+        assertThat(idle(Map.of("KAFKA_COMMIT_INTERVAL_MS", "5000", "KAFKA_MAX_TASK_IDLE_MS", "0"))).isEqualTo("0");
+    }
+
+    private static String idle(Map<String, String> env) {
+        return CustomerJoinApp.config(ServiceConfig.of(CustomerJoinApp.SERVICE, true, env)).streamsProperties()
+                .getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG);
+    }
 }
