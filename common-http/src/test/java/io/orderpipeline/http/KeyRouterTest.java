@@ -14,14 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,17 +98,10 @@ class KeyRouterTest {
         volatile KeyQueryMetadata metadata;
 
         StreamsWithMetadata(Path stateDir, KeyQueryMetadata metadata) {
-            super(TestStreams.topology(), properties(stateDir));
+            super(TestStreams.topology(), TestStreams.properties(stateDir));
             this.metadata = metadata;
         }
 
-        private static Properties properties(Path stateDir) {
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "key-router-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            return props;
-        }
 
         @Override
         public State state() {

@@ -8,11 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
@@ -98,16 +96,9 @@ class StoreQueriesTest {
         int openIterators;
 
         RecordingStreams(Path stateDir) {
-            super(TestStreams.topology(), props(stateDir));
+            super(TestStreams.topology(), TestStreams.properties(stateDir));
         }
 
-        private static Properties props(Path stateDir) {
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "store-queries-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            return props;
-        }
 
         @Override
         public State state() {

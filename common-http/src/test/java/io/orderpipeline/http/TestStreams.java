@@ -23,10 +23,15 @@ final class TestStreams {
     }
 
     static KafkaStreams unstarted(Path stateDir) {
+        return new KafkaStreams(topology(), properties(stateDir));
+    }
+
+    /** The properties of such an app (a subclass that overrides what a test needs is built with them). */
+    static Properties properties(Path stateDir) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "http-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return new KafkaStreams(topology(), props);
+        return props;
     }
 }
