@@ -110,8 +110,12 @@ public final class Json {
         if (fields == null || fields.isEmpty()) {
             return Map.of();
         }
-        Map<String, Object> unknown = new LinkedHashMap<>(fields);
-        unknown.keySet().removeAll(own);
+        Map<String, Object> unknown = new LinkedHashMap<>(fields.size() * 2);
+        for (Map.Entry<String, Object> field : fields.entrySet()) { // one pass: this runs for every order
+            if (!own.contains(field.getKey())) {
+                unknown.put(field.getKey(), field.getValue());
+            }
+        }
         return Collections.unmodifiableMap(unknown);
     }
 }
