@@ -1,5 +1,6 @@
 package io.orderpipeline.launch;
 
+import io.orderpipeline.common.EnvVariable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -53,9 +54,16 @@ public final class ServiceProcess implements AutoCloseable {
     public static final int SIGKILL_EXIT = 137;
     /** Lines of output kept in memory (the log file has them all). */
     static final int KEPT_LINES = 100_000;
-    private static final Set<String> CONTRACT_VARIABLES = Set.of("APPLICATION_ID", "STATE_DIR", "HTTP_PORT", "MANAGEMENT_PORT",
-            "APPLICATION_SERVER", "PROCESSING_GUARANTEE", "NUM_STANDBY_REPLICAS", "ALERT_THRESHOLD", "WINDOW_GRACE_SECONDS",
-            "IDLE_PARTITION_SECONDS");
+    /**
+     * The variables a child never inherits from this JVM's environment, only gets from its caller:
+     * every {@code KAFKA_*} and every declared variable but {@code LOG_LEVEL} (so
+     * {@code LOG_LEVEL=DEBUG ./run-local} reaches every service, and a port or a credential in the
+     * developer's shell reaches none).
+     */
+    static boolean callerOnly(String variable) {
+        return variable.startsWith(EnvVariable.KAFKA_PREFIX)
+                || EnvVariable.named(variable).filter(declared -> declared != EnvVariable.LOG_LEVEL).isPresent();
+    }
     private static final Set<ServiceProcess> LIVE = ConcurrentHashMap.newKeySet();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(1500)).build();
 
@@ -222,7 +230,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (workDir != null) {
             builder.directory(workDir.toFile());
         }
-        builder.environment().keySet().removeIf(variable -> variable.startsWith("KAFKA_") || CONTRACT_VARIABLES.contains(variable));
+        builder.environment().keySet().removeIf(ServiceProcess::callerOnly);
         builder.environment().putAll(env);
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());

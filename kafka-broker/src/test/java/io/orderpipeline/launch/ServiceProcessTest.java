@@ -3,6 +3,7 @@ package io.orderpipeline.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.orderpipeline.common.EnvVariable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,16 @@ class ServiceProcessTest {
         } finally {
             ready.stop(0);
         }
+    }
+
+    @Test
+    void aChildGetsTheContractsVariablesFromItsCallerOnlyButLogLevelToo() {
+        for (EnvVariable variable : EnvVariable.values()) {
+            assertThat(ServiceProcess.callerOnly(variable.name())).as(variable.name()).isEqualTo(variable != EnvVariable.LOG_LEVEL);
+        }
+        assertThat(ServiceProcess.callerOnly("KAFKA_LINGER_MS")).isTrue();
+        assertThat(ServiceProcess.callerOnly("PATH")).isFalse();
+        assertThat(ServiceProcess.callerOnly("JAVA_HOME")).isFalse();
     }
 
     /** A JVM that prints its argument and a RUNNING line, then waits for SIGTERM. */
