@@ -1,13 +1,12 @@
 package io.orderpipeline.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.generator.DataGenerator;
 import io.orderpipeline.generator.GeneratorOptions;
-import io.orderpipeline.launch.ServiceProcess;
 import java.io.*;
 import java.net.*;
-import java.net.http.*;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.*;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +22,6 @@ final class Http {
 
     /** The load client's figures (microseconds, or counts) and the orders/s meanwhile. */
     record Result(double requestRate, double feedRate, Map<String, Long> figures) {
-
         double ms(String figure) {
             return figures.get(figure) / 1000.0;
         }
@@ -41,53 +39,54 @@ final class Http {
     List<Result> run(double feedRate) {
         System.out.printf("HTTP: GET /stats/{product} at %d requests/s, orders at %,.0f/s:%n", bench.httpRate, feedRate);
         String appId = bench.newAppId("product-revenue-http");
-        Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0);
-        env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
+        Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0, Map.of(), Latency.LATEST);
         String base = "http://127.0.0.1:" + env.get("HTTP_PORT");
         List<String> products = new DataGenerator(GeneratorOptions.defaults(7).withProducts(bench.products)).products();
-        ServiceProcess service = bench.startService("product-revenue", appId, env);
-        try {
+        return bench.using(bench.startService("product-revenue", appId, env), appId, service -> {
             service.awaitRunning(Duration.ofSeconds(120));
-            List<Result> results = new ArrayList<>();
-            try (Latency.Feed feed = new Latency.Feed(bench, feedRate, 11, Latency.EVERY_ORDER)) {
+            try (Latency.Feed feed = new Latency.Feed(bench, feedRate, 11, value -> true)) {
                 feed.start();
                 service.awaitReady(Duration.ofSeconds(60));
-                HttpClient client = HttpClient.newHttpClient();
-                HttpRequest top = HttpRequest.newBuilder(URI.create(base + "/stats/" + products.get(0))).timeout(Duration.ofSeconds(5)).build();
-                Latency.await(service, () -> {
-                    String answer = send(client, top);
+                if (!Benchmark.await(List.of(service), 50, Duration.ofSeconds(60), () -> {
+                    String answer = get(base + "/stats/" + products.get(0), 5000);
                     return answer.startsWith("200 ") && !answer.contains("\"hourly_revenue\":0,");
-                }, 60, "no revenue for the top product in 60 s");
+                })) {
+                    throw new IllegalStateException("no revenue for the top product in 60 s");
+                }
             }
-            results.add(load(appId + "-load-idle", base, products, 0));
-            try (Latency.Feed feed = new Latency.Feed(bench, feedRate, 13, Latency.EVERY_ORDER)) {
+            List<Result> results = new ArrayList<>(List.of(load(appId + "-load-idle", base, products, 0)));
+            try (Latency.Feed feed = new Latency.Feed(bench, feedRate, 13, value -> true)) {
                 feed.start();
                 results.add(load(appId + "-load", base, products, feedRate));
             }
             return results;
-        } finally {
-            service.stop(Duration.ofSeconds(40));
-            bench.cluster.deleteAppTopics(appId);
-        }
+        });
     }
 
-    /** The status and body of the answer, or the failure, as text. */
-    static String send(HttpClient client, HttpRequest request) {
+    /**
+     * GET {@code url} (the JDK keeps up to {@code http.maxConnections} connections per host alive): the status and the body,
+     * or "failed: " and why.
+     */
+    static String get(String url, int timeoutMs) {
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() + " " + response.body();
-        } catch (IOException e) {
-            return e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            connection.setConnectTimeout(timeoutMs);
+            connection.setReadTimeout(timeoutMs);
+            connection.setRequestProperty("Accept", "application/json");
+            int status = connection.getResponseCode();
+            try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                return status + " " + (in == null ? "" : new String(in.readAllBytes(), UTF_8)); // read to the end: kept alive
+            }
+        } catch (IOException | RuntimeException e) {
+            return "failed: " + e;
         }
     }
 
     private Result load(String name, String base, List<String> products, double feedRate) {
         List<String> args = new ArrayList<>(List.of(base, "" + bench.httpRate, "" + bench.warmup, "" + bench.measure, "" + CONNECTIONS));
         args.addAll(products);
-        try (ServiceProcess load = bench.startMain(Load.class, name, List.of("-Xmx256m"), args.toArray(String[]::new))) {
+        var flags = List.of("-Xmx256m", "-Dhttp.maxConnections=" + CONNECTIONS);
+        try (var load = bench.startMain(Load.class, name, flags, Map.of(), args.toArray(String[]::new))) {
             String line = load.await(text -> text.startsWith(Load.RESULT), Duration.ofSeconds(bench.warmup + bench.measure + 60), 0).text();
             Map<String, Long> figures = new HashMap<>();
             for (String pair : line.substring(Load.RESULT.length()).trim().split(" ")) {
@@ -104,19 +103,15 @@ final class Http {
     /**
      * The HTTP load client in its own JVM: {@code Http$Load <base url> <requests/s> <warm-up s> <measure s> <connections> <product>...}
      * sends {@code GET /stats/{product}} (a random product) open loop as wrk2 does: request n is due at start + n / rate; each
-     * fixed keep-alive connection takes the next due request, waits for its due time and sends it. Latency is measured from the
-     * due time (no coordinated omission) and from the send. Prints one line starting with {@value #RESULT}.
+     * worker, on its keep-alive connection, takes the next due request, waits for its due time and sends it. Latency is measured
+     * from the due time (no coordinated omission) and from the send. Prints one line starting with {@value #RESULT}.
      */
     public static final class Load {
-
         static final String RESULT = "HTTPLOAD RESULT";
 
-        public static void main(String[] args) throws Exception {
-            URI base = URI.create(args[0]);
+        public static void main(String[] args) throws InterruptedException {
             double rate = Double.parseDouble(args[1]);
-            List<byte[]> requests = Arrays.stream(args, 5, args.length).map(product -> ("GET " + base.getPath() + "/stats/"
-                    + URLEncoder.encode(product, StandardCharsets.UTF_8) + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                    + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII)).toList();
+            List<String> urls = Arrays.stream(args, 5, args.length).map(p -> args[0] + "/stats/" + URLEncoder.encode(p, UTF_8)).toList();
             Histogram fromDue = new Histogram(Duration.ofMinutes(10).toNanos() / 1000, 3);
             Histogram fromSend = new Histogram(Duration.ofMinutes(10).toNanos() / 1000, 3);
             AtomicLong next = new AtomicLong();
@@ -127,41 +122,32 @@ final class Http {
             long measureFrom = start + Long.parseLong(args[2]) * 1_000_000_000;
             long end = measureFrom + Long.parseLong(args[3]) * 1_000_000_000;
             List<Thread> workers = new ArrayList<>();
-            for (int c = 0, connections = Integer.parseInt(args[4]); c < connections; c++) {
-                Thread worker = new Thread(() -> {
-                    Connection connection = null;
+            for (int c = 0; c < Integer.parseInt(args[4]); c++) {
+                workers.add(new Thread(() -> {
                     for (long due; (due = start + (long) (next.getAndIncrement() * 1e9 / rate)) < end; ) {
                         for (long wait; (wait = due - System.nanoTime()) > 0; ) {
                             LockSupport.parkNanos(wait);
                         }
-                        boolean measured = due >= measureFrom;
                         long sent = System.nanoTime();
-                        int status;
-                        try {
-                            connection = connection != null ? connection : new Connection(base.getHost(), base.getPort());
-                            status = connection.get(requests.get(ThreadLocalRandom.current().nextInt(requests.size())));
-                        } catch (IOException e) {
-                            if (measured && failed.incrementAndGet() <= 3) {
-                                System.out.println("request failed: " + e);
+                        String answer = get(urls.get(ThreadLocalRandom.current().nextInt(urls.size())), 10_000);
+                        long now = System.nanoTime();
+                        if (due < measureFrom) {
+                            continue;
+                        } else if (answer.startsWith("failed")) {
+                            if (failed.incrementAndGet() <= 3) {
+                                System.out.println("request " + answer);
                             }
-                            Connection.close(connection);
-                            connection = null;
                             continue;
                         }
-                        long now = System.nanoTime();
-                        if (measured) {
-                            synchronized (fromDue) {
-                                fromDue.recordValue((now - due) / 1000);
-                                fromSend.recordValue((now - sent) / 1000);
-                            }
-                            (status == 200 ? ok : notOk).incrementAndGet();
+                        synchronized (fromDue) {
+                            fromDue.recordValue((now - due) / 1000);
+                            fromSend.recordValue((now - sent) / 1000);
                         }
+                        (answer.startsWith("200 ") ? ok : notOk).incrementAndGet();
                     }
-                    Connection.close(connection);
-                }, "load-" + c);
-                worker.start();
-                workers.add(worker);
+                }, "load-" + c));
             }
+            workers.forEach(Thread::start);
             for (Thread worker : workers) {
                 worker.join();
             }
@@ -170,63 +156,6 @@ final class Http {
                     notOk.get(), failed.get(), fromDue.getValueAtPercentile(50), fromDue.getValueAtPercentile(99),
                     fromDue.getValueAtPercentile(99.9), fromDue.getMaxValue(), fromSend.getValueAtPercentile(50),
                     fromSend.getValueAtPercentile(99), fromSend.getMaxValue()));
-        }
-    }
-
-    /** One keep-alive HTTP/1.1 connection: sends a request, reads the status and a Content-Length body. */
-    private static final class Connection {
-        private final Socket socket = new Socket();
-        private final OutputStream out;
-        private final InputStream in;
-
-        Connection(String host, int port) throws IOException {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(10_000);
-            socket.connect(new InetSocketAddress(host, port), 5_000);
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream());
-        }
-
-        int get(byte[] request) throws IOException {
-            out.write(request);
-            out.flush();
-            int status = Integer.parseInt(line().split(" ")[1]);
-            int length = -1;
-            boolean close = false;
-            for (String header; !(header = line().toLowerCase(Locale.ROOT)).isEmpty(); ) {
-                if (header.startsWith("content-length:")) {
-                    length = Integer.parseInt(header.substring(15).trim());
-                }
-                close |= header.startsWith("connection:") && header.contains("close");
-            }
-            if (length < 0 || in.readNBytes(length).length != length || close) {
-                throw new IOException(length < 0 ? "no Content-Length in the answer (status " + status + ")"
-                        : close ? "server closed the connection" : "answer cut short");
-            }
-            return status;
-        }
-
-        private String line() throws IOException {
-            StringBuilder line = new StringBuilder();
-            for (int b; (b = in.read()) != '\n'; ) {
-                if (b < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
-            return line.toString();
-        }
-
-        static void close(Connection connection) {
-            try {
-                if (connection != null) {
-                    connection.socket.close();
-                }
-            } catch (IOException ignored) {
-                // gone already
-            }
         }
     }
 }
