@@ -7,15 +7,14 @@ import io.orderpipeline.launch.ClusterReader;
 import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.*;
-import java.time.Duration;
+import java.time.*;
 import java.util.*;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
+import java.util.function.*;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.*;
 
 /** The harness: starts a broker, then one at a time the services and ceilings as processes, and measures them (README.md). */
 @Command(name = "benchmarks/run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -24,88 +23,64 @@ public final class Benchmark implements Callable<Integer> {
 
     enum Phase { THROUGHPUT, LATENCY, HTTP, RESTART }
 
+    enum Membership { STATIC, DYNAMIC }
+
     enum Guarantee {
         EXACTLY_ONCE_V2, AT_LEAST_ONCE;
-
         String config() {
             return name().toLowerCase();
         }
     }
 
-    enum Membership { STATIC, DYNAMIC }
-
-    static final List<String> RESTARTS = List.of("kill9", "sigterm", "scale-out");
-
-    @Option(names = "--quick", description = "40k orders, one commit interval, 3/6 s phases, 20k customers in the restart: ~5 min")
-    boolean quick;
+    @Option(names = "--quick", description = "40k orders, one commit interval, 3/6 s phases, 20k customers in the restart") boolean quick;
     @Option(names = "--full", description = "every guarantee at every commit interval, 10/20 s phases, static and dynamic membership")
     boolean full;
-    @Option(names = "--orders", paramLabel = "N", description = "orders preloaded (default 1000000; --quick 40000)")
-    Long orders;
-    @Option(names = "--customers", defaultValue = "10000", paramLabel = "N", description = "customers in the orders (${DEFAULT-VALUE})")
-    int customers;
-    @Option(names = "--products", defaultValue = "30", paramLabel = "N", description = "products (${DEFAULT-VALUE})")
-    int products;
-    @Option(names = "--services", split = ",", paramLabel = "S", description = "services measured (default: all five)")
-    List<String> services = Topics.SERVICES;
-    @Option(names = "--only", split = ",", paramLabel = "PHASE", description = "phases: ${COMPLETION-CANDIDATES} (default: all)")
+    @Option(names = "--orders", description = "orders preloaded (default 1000000; --quick 40000)") Long orders;
+    @Option(names = "--customers", defaultValue = "10000", description = "customers in the orders (${DEFAULT-VALUE})") int customers;
+    @Option(names = "--products", defaultValue = "30", description = "products (${DEFAULT-VALUE})") int products;
+    @Option(names = "--services", split = ",", description = "services measured (default: all five)") List<String> services = Topics.SERVICES;
+    @Option(names = "--only", split = ",", description = "phases: ${COMPLETION-CANDIDATES} (default: all)")
     Set<Phase> phases = EnumSet.allOf(Phase.class);
-    @Option(names = "--guarantees", split = ",", paramLabel = "G", description = "${COMPLETION-CANDIDATES} (default both; at-least-once"
-            + " only at the first commit interval unless given or --full)")
-    List<Guarantee> guarantees;
-    @Option(names = "--commit-intervals", split = ",", paramLabel = "MS", description = "commit.interval.ms (default 100,1000; --quick 100)")
+    @Option(names = "--guarantees", split = ",", description = "${COMPLETION-CANDIDATES} (default both; at-least-once only at the first"
+            + " commit interval unless given or --full)") List<Guarantee> guarantees;
+    @Option(names = "--commit-intervals", split = ",", description = "commit.interval.ms (default 100,1000; --quick 100)")
     List<Long> commitIntervals;
-    @Option(names = "--repeat", defaultValue = "1", paramLabel = "N", description = "each throughput block N times, adds a table of medians")
-    int repeat;
-    @Option(names = "--latency-rate", paramLabel = "N", description = "orders/s of the latency and HTTP phases (default: 30%% of the"
-            + " slowest service's exactly-once throughput; 2000 without one)")
-    Double latencyRate;
-    @Option(names = "--warmup", paramLabel = "S", description = "latency/HTTP warm-up seconds (default 5; --quick 3, --full 10)")
-    Integer warmup;
-    @Option(names = "--measure", paramLabel = "S", description = "latency/HTTP measuring seconds (default 10; --quick 6, --full 20)")
-    Integer measure;
-    @Option(names = "--http-rate", defaultValue = "500", paramLabel = "N", description = "HTTP requests/s (${DEFAULT-VALUE})")
-    int httpRate;
-    @Option(names = "--restore-customers", split = ",", paramLabel = "N", description = "customers in customer-stats' state, one restart"
-            + " block per size (default 100000; --quick 20000)")
-    List<Integer> restoreCustomers;
-    @Option(names = "--standbys", split = ",", defaultValue = "0,1", paramLabel = "N", description = "restart: standby replicas, 0 (one"
-            + " instance) and/or 1 (two) (${DEFAULT-VALUE})")
-    List<Integer> standbys;
-    @Option(names = "--membership", split = ",", paramLabel = "M", description = "restart: ${COMPLETION-CANDIDATES} (default static;"
-            + " --full both)")
+    @Option(names = "--repeat", defaultValue = "1", description = "each throughput block N times, adds a table of medians") int repeat;
+    @Option(names = "--latency-rate", description = "orders/s of the latency and HTTP phases (default: 30%% of the slowest service's"
+            + " exactly-once throughput; 2000 without one)") Double latencyRate;
+    @Option(names = "--warmup", description = "latency/HTTP warm-up seconds (default 5; --quick 3, --full 10)") Integer warmup;
+    @Option(names = "--measure", description = "latency/HTTP measuring seconds (default 10; --quick 6, --full 20)") Integer measure;
+    @Option(names = "--http-rate", defaultValue = "500", description = "HTTP requests/s (${DEFAULT-VALUE})") int httpRate;
+    @Option(names = "--restore-customers", split = ",", description = "customers in customer-stats' state, one restart block per size"
+            + " (default 100000; --quick 20000)") List<Integer> restoreCustomers;
+    @Option(names = "--standbys", split = ",", defaultValue = "0,1", description = "restart: standby replicas, 0 (one instance) and/or 1"
+            + " (two) (${DEFAULT-VALUE})") List<Integer> standbys;
+    @Option(names = "--membership", split = ",", description = "restart: ${COMPLETION-CANDIDATES} (default static; --full both)")
     List<Membership> membership;
-    @Option(names = "--restarts", split = ",", defaultValue = "kill9", paramLabel = "E", description = "restart: kill9, sigterm,"
-            + " scale-out (${DEFAULT-VALUE})")
+    @Option(names = "--restarts", split = ",", defaultValue = "kill9", description = "restart: kill9, sigterm, scale-out (${DEFAULT-VALUE})")
     List<String> restarts;
-    @Option(names = "--jvm", defaultValue = "-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError", paramLabel = "FLAGS",
-            description = "JVM flags of the services and ceilings (the Dockerfile's: ${DEFAULT-VALUE})")
-    String jvm;
-    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "extra environment of every service process (repeatable)")
+    @Option(names = "--jvm", defaultValue = "-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError", description = "JVM flags of the services and"
+            + " ceilings (the Dockerfile's: ${DEFAULT-VALUE})") String jvm;
+    @Option(names = "--env", description = "extra environment of every service process (repeatable)")
     Map<String, String> env = new LinkedHashMap<>();
-    @Option(names = "--variant", paramLabel = "NAME:K=V[,K=V]", description = "a variant: every throughput and restart measurement"
-            + " repeated with this environment right after its baseline (repeatable)")
-    List<String> variantArgs = List.of();
-    @Option(names = "--label", defaultValue = "", paramLabel = "TEXT", description = "what this run tries, printed with the results")
-    String label;
-    @Option(names = "--results", paramLabel = "FILE", description = "the results file (default benchmarks/target/results.md)")
-    Path results;
-    @Option(names = "--repo", defaultValue = ".", paramLabel = "DIR", description = "the repository (${DEFAULT-VALUE})")
-    Path repo;
+    @Option(names = "--variant", paramLabel = "NAME:K=V[,K=V]", description = "a variant: every throughput and restart measurement repeated"
+            + " with this environment right after its baseline (repeatable)") List<String> variantArgs = List.of();
+    @Option(names = "--label", defaultValue = "", description = "what this run tries, printed with the results") String label;
+    @Option(names = "--results", description = "the results file (default benchmarks/target/results.md)") Path results;
+    @Option(names = "--repo", defaultValue = ".", description = "the repository (${DEFAULT-VALUE})") Path repo;
 
-    /** Variant name to its extra environment, from {@code --variant}. */
-    final Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+    /** The baseline ("", no extra environment), then each {@code --variant}: its name and extra environment. */
+    final Map<String, Map<String, String>> variants = new LinkedHashMap<>(Map.of("", Map.of()));
     final List<String> failures = new ArrayList<>();
+    /** The options as given, without --repo (for the report). */
+    String args = "";
     ClusterReader cluster;
     ServiceProcess broker;
     Path workDir;
-    Path logDir;
+    private Path logDir;
     private Path benchJar;
     private final String runId = Long.toString(System.currentTimeMillis() % 100_000, 36);
     private final AtomicInteger sequence = new AtomicInteger();
-
-    /** The options as given, without --repo (for the report). */
-    String args = "";
 
     public static void main(String[] args) {
         Benchmark benchmark = new Benchmark();
@@ -118,17 +93,18 @@ public final class Benchmark implements Callable<Integer> {
         resolveDefaults();
         workDir = Files.createTempDirectory("orderpipeline-bench-");
         logDir = repo.resolve("benchmarks/target/bench-logs");
-        deleteTree(logDir);
+        Utils.delete(logDir.toFile());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ServiceProcess.killAll();
-            deleteTree(workDir);
+            Utils.closeQuietly(() -> Utils.delete(workDir.toFile()), "the work dir " + workDir);
         }, "bench-cleanup"));
         benchJar = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Report.Run run = new Report.Run(this, java.time.Instant.now(), loadAverage());
+        Instant started = Instant.now();
+        String loadAtStart = loadAverage();
         long start = System.nanoTime();
         int port = KafkaBroker.freePort();
-        broker = startMain(Broker.class, "broker", List.of("-Xms1g", "-Xmx1g"), workDir.resolve("broker").toString(), "" + port);
-        Report report = null;
+        broker = startMain(Broker.class, "broker", List.of("-Xms1g", "-Xmx1g"), Map.of(), workDir.resolve("broker").toString(), "" + port);
+        Report report = new Report(this, started, loadAtStart, null, List.of(), List.of(), List.of(), List.of(), List.of());
         try {
             broker.await(line -> line.startsWith(Broker.READY), Duration.ofSeconds(90), 0);
             ContractTopics.create("127.0.0.1:" + port, 3);
@@ -138,13 +114,10 @@ public final class Benchmark implements Callable<Integer> {
                 System.out.println("broker on " + cluster.bootstrap() + "; logs in " + logDir + "; load average " + loadAverage());
                 services.forEach(s -> service(s, s, Map.of())); // the jars copied now: a rebuild meanwhile changes nothing
                 service("customer-stats", "customer-stats", Map.of());
-                report = measure(run);
+                report = measure(started, loadAtStart);
             }
         } finally {
             broker.stop(Duration.ofSeconds(60));
-            if (report == null) {
-                report = new Report(run, null, List.of(), List.of(), List.of(), List.of(), List.of());
-            }
             Path file = results != null ? results : repo.resolve("benchmarks/target/results.md");
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, report.markdown());
@@ -153,7 +126,7 @@ public final class Benchmark implements Callable<Integer> {
         return failures.isEmpty() ? 0 : 1;
     }
 
-    private Report measure(Report.Run run) {
+    private Report measure(Instant started, String loadAtStart) {
         System.out.printf("preloading %,d orders over %,d customers...%n", orders, customers);
         Preload.Result preload = Preload.run(cluster, orders, customers, products);
         List<String> notes = new ArrayList<>();
@@ -165,27 +138,25 @@ public final class Benchmark implements Callable<Integer> {
             attempt("HTTP", () -> new Http(this).run(rate), http::addAll);
         }
         List<Restart.Result> restart = phases.contains(Phase.RESTART) ? new Restart(this).run() : List.of();
-        return new Report(run, preload, throughput, latency, http, restart, notes);
+        return new Report(this, started, loadAtStart, preload, throughput, latency, http, restart, notes);
     }
 
     private void resolveDefaults() {
         if (quick && full) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--quick or --full, not both");
+            throw new ParameterException(new CommandLine(this), "--quick or --full, not both");
         }
         check(services, Topics.SERVICES, "--services");
-        check(restarts, RESTARTS, "--restarts");
+        check(restarts, List.of("kill9", "sigterm", "scale-out"), "--restarts");
         check(standbys, List.of(0, 1), "--standbys");
         for (String v : variantArgs) {
-            // a value may hold '=' (JAVA_TOOL_OPTIONS=-XX:MaxRAM=1g), not ','
-            if (!v.matches("[^:]+:[^=,]+=[^,]*(,[^=,]+=[^,]*)*")) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--variant wants NAME:KEY=VALUE[,KEY=VALUE]: " + v);
+            if (!v.matches("[^:]+:[^=,]+=[^,]*(,[^=,]+=[^,]*)*")) { // a value may hold '=' (JAVA_TOOL_OPTIONS=-XX:MaxRAM=1g), not ','
+                throw new ParameterException(new CommandLine(this), "--variant wants NAME:KEY=VALUE[,KEY=VALUE]: " + v);
             }
-            String[] nameAndPairs = v.split(":", 2);
             Map<String, String> variantEnv = new LinkedHashMap<>();
-            for (String pair : nameAndPairs[1].split(",")) {
+            for (String pair : v.substring(v.indexOf(':') + 1).split(",")) {
                 variantEnv.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
             }
-            variants.put(nameAndPairs[0], variantEnv);
+            variants.put(v.substring(0, v.indexOf(':')), variantEnv);
         }
         orders = orders != null ? orders : quick ? 40_000L : 1_000_000L;
         commitIntervals = commitIntervals != null ? commitIntervals : quick ? List.of(100L) : List.of(100L, 1000L);
@@ -197,7 +168,7 @@ public final class Benchmark implements Callable<Integer> {
 
     private void check(List<?> values, List<?> allowed, String option) {
         values.stream().filter(v -> !allowed.contains(v)).findFirst().ifPresent(v -> {
-            throw new CommandLine.ParameterException(new CommandLine(this), option + ": unknown '" + v + "', one of " + allowed);
+            throw new ParameterException(new CommandLine(this), option + ": unknown '" + v + "', one of " + allowed);
         });
     }
 
@@ -225,7 +196,7 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /** Runs one measurement and hands its result on; a failure is printed and listed, and the run goes on. */
-    <T> void attempt(String what, Supplier<T> measurement, java.util.function.Consumer<T> onResult) {
+    <T> void attempt(String what, Supplier<T> measurement, Consumer<T> onResult) {
         T result;
         try {
             result = measurement.get();
@@ -237,10 +208,25 @@ public final class Benchmark implements Callable<Integer> {
         onResult.accept(result);
     }
 
-    /** The baseline (name "", no extra environment), then each --variant. */
-    void withVariants(java.util.function.BiConsumer<String, Map<String, String>> measure) {
-        measure.accept("", Map.of());
-        variants.forEach(measure);
+    /** Polls {@code done} every {@code periodMs}, {@code procs} alive; false if it is still not done after {@code timeout}. */
+    static boolean await(Collection<ServiceProcess> procs, long periodMs, Duration timeout, BooleanSupplier done) {
+        for (long deadline = System.nanoTime() + timeout.toNanos(); !done.getAsBoolean(); ServiceProcess.sleep(periodMs)) {
+            procs.forEach(ServiceProcess::requireAlive);
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code body} with a started subject; then it is stopped (SIGTERM: no transaction left open) and its topics deleted. */
+    <T> T using(ServiceProcess proc, String appId, Function<ServiceProcess, T> body) {
+        try {
+            return body.apply(proc);
+        } finally {
+            proc.stop(Duration.ofSeconds(40));
+            cluster.deleteAppTopics(appId);
+        }
     }
 
     /** A fresh application id (also the group and the prefix of its internal topics). */
@@ -248,8 +234,11 @@ public final class Benchmark implements Callable<Integer> {
         return "bench-" + runId + "-" + sequence.incrementAndGet() + "-" + what;
     }
 
-    /** The environment of a service: its state dir and HTTP port, the guarantee and commit interval (0: the default), --env. */
-    Map<String, String> serviceEnv(String appId, Guarantee guarantee, long commitMs) {
+    /**
+     * A service's environment: its state dir and HTTP port, the guarantee and commit interval (0: the default), {@code before},
+     * --env, {@code after} (a variant's, say).
+     */
+    Map<String, String> serviceEnv(String appId, Guarantee guarantee, long commitMs, Map<String, String> before, Map<String, String> after) {
         int httpPort = KafkaBroker.freePort();
         Map<String, String> e = ServiceProcess.env("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap(), "APPLICATION_ID", appId,
                 "STATE_DIR", workDir.resolve("state").resolve(appId).toString(), "HTTP_PORT", "" + httpPort,
@@ -257,17 +246,22 @@ public final class Benchmark implements Callable<Integer> {
         if (commitMs > 0) {
             e.put("KAFKA_COMMIT_INTERVAL_MS", "" + commitMs);
         }
+        e.putAll(before);
         e.putAll(env);
+        e.putAll(after);
         return e;
     }
 
     /** A service from (a copy of) its jar as its container runs it: the Dockerfile's JVM flags, configured by the environment. */
     ServiceProcess startService(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
-        cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq"), 3, (short) 1);
         return service(service, logName, serviceEnv, extraJvmFlags).start();
     }
 
-    private ServiceProcess service(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
+    /** As {@link #startService}, not started; its dead-letter topic created. */
+    ServiceProcess service(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
+        if (serviceEnv.containsKey("APPLICATION_ID")) {
+            cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq"), 3, (short) 1);
+        }
         List<String> flags = new ArrayList<>(jvmFlags());
         flags.addAll(List.of(extraJvmFlags));
         return ServiceProcess.ofJar(logName, repo.resolve(service + "/target/" + service + ".jar"), flags, List.of(), serviceEnv,
@@ -275,10 +269,6 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /** One of this module's mains in its own JVM. */
-    ServiceProcess startMain(Class<?> main, String logName, List<String> jvmFlags, String... args) {
-        return startMain(main, logName, jvmFlags, Map.of(), args);
-    }
-
     ServiceProcess startMain(Class<?> main, String logName, List<String> jvmFlags, Map<String, String> env, String... args) {
         Path log = logDir.resolve(logName + ".log");
         return ServiceProcess.ofMain(logName, benchJar, main.getName(), jvmFlags, List.of(args), env, log).start();
@@ -292,7 +282,7 @@ public final class Benchmark implements Callable<Integer> {
 
     /** A ceiling in its own JVM with the services' JVM flags. */
     ServiceProcess startCeiling(Ceiling.Kind kind, String group, long commitMs, String reset) {
-        return startMain(Ceiling.class, group, jvmFlags(), kind.name(), cluster.bootstrap(), group,
+        return startMain(Ceiling.class, group, jvmFlags(), Map.of(), kind.name(), cluster.bootstrap(), group,
                 Topics.ORDERS.name(), kind.output, "" + commitMs, reset);
     }
 
@@ -308,19 +298,8 @@ public final class Benchmark implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path dir) {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                System.err.println("could not delete " + dir + ": " + e);
-            }
-        }
-    }
-
     /** The broker in its own JVM: {@code Benchmark$Broker <data dir> <port>} starts {@link KafkaBroker}, prints {@value #READY}. */
     public static final class Broker {
-
         static final String READY = "BROKER READY";
 
         public static void main(String[] args) throws InterruptedException {

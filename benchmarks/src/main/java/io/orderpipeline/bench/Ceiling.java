@@ -1,12 +1,11 @@
 package io.orderpipeline.bench;
 
-import io.orderpipeline.common.Json;
-import io.orderpipeline.common.Order;
+import io.orderpipeline.bench.Benchmark.Guarantee;
+import io.orderpipeline.common.*;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.*;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.*;
 import org.apache.kafka.clients.consumer.*;
 import org.apache.kafka.clients.producer.*;
 import org.apache.kafka.common.TopicPartition;
@@ -20,24 +19,24 @@ import org.apache.kafka.common.serialization.*;
 public final class Ceiling {
 
     enum Kind {
-        NON_BLOCKING("non-blocking copy (kafka-clients)", "bench-nb-copy"),
-        BLOCKING("blocking copy (flush + commitSync)", "bench-copy"),
-        TRANSACTIONAL("hand-written transactional filter", "bench-tx-filter");
+        NON_BLOCKING("non-blocking copy (kafka-clients)", "bench-nb-copy", Guarantee.AT_LEAST_ONCE),
+        BLOCKING("blocking copy (flush + commitSync)", "bench-copy", Guarantee.AT_LEAST_ONCE),
+        TRANSACTIONAL("hand-written transactional filter", "bench-tx-filter", Guarantee.EXACTLY_ONCE_V2);
 
         final String subject;
         final String output;
+        final Guarantee guarantee;
 
-        Kind(String subject, String output) {
+        Kind(String subject, String output, Guarantee guarantee) {
             this.subject = subject;
             this.output = output;
+            this.guarantee = guarantee;
         }
     }
 
     /** The records of one poll (non-blocking copy): sends not yet acknowledged, the offsets to commit once none are left. */
-    private record Batch(AtomicInteger unacknowledged, Map<TopicPartition, OffsetAndMetadata> offsets) {
-    }
+    private record Batch(AtomicInteger unacknowledged, Map<TopicPartition, OffsetAndMetadata> offsets) { }
 
-    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
     private final Kind kind;
     private final String output;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -45,7 +44,7 @@ public final class Ceiling {
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
-    private Batch batch = newBatch();
+    private Batch batch = new Batch(new AtomicInteger(), new HashMap<>());
     private volatile boolean closing;
 
     private Ceiling(Kind kind, String bootstrap, String group, String output, String reset) {
@@ -147,22 +146,19 @@ public final class Ceiling {
             }
             case TRANSACTIONAL -> {
                 offsets.put(tp, new OffsetAndMetadata(record.offset() + 1));
-                if (record.value() != null && Json.MAPPER.readValue(record.value(), Order.class).amount().compareTo(HUNDRED) > 0) {
+                Order order = record.value() == null ? null : Json.MAPPER.readValue(record.value(), Order.class);
+                if (order != null && order.amount().compareTo(BigDecimal.valueOf(100)) > 0) {
                     producer.send(copy);
                 }
             }
         }
     }
 
-    private static Batch newBatch() {
-        return new Batch(new AtomicInteger(), new HashMap<>());
-    }
-
     /** Non-blocking copy: a poll's records become one batch in flight. */
     private void seal() {
         if (!batch.offsets().isEmpty()) {
             inFlight.add(batch);
-            batch = newBatch();
+            batch = new Batch(new AtomicInteger(), new HashMap<>());
         }
     }
 

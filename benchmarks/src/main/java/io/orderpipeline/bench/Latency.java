@@ -24,16 +24,15 @@ import org.apache.kafka.common.serialization.*;
  */
 final class Latency {
 
-    static final Predicate<byte[]> EVERY_ORDER = value -> true;
-    /** Orders with amount > 100 give one output (order-filter, the transactional loop). */
+    /** Orders with amount > 100 give one output (order-filter, the transactional loop); every order one for the others. */
     static final Predicate<byte[]> OVER_100 = value -> Preload.json(value).get("amount").decimalValue().compareTo(BigDecimal.valueOf(100)) > 0;
+    static final Map<String, String> LATEST = Map.of("KAFKA_AUTO_OFFSET_RESET", "latest");
     private static final Map<String, String> OUTPUT = Map.of("order-filter", Topics.HIGH_VALUE_ORDERS.name(),
             "order-enricher", Topics.ENRICHED_ORDERS.name(), "customer-stats", Topics.CUSTOMER_STATS.name(),
             "customer-join", Topics.CUSTOMER_ENRICHED_ORDERS.name());
 
     /** One subject; the histogram in microseconds (at millisecond resolution). */
     record Result(String subject, double rate, Histogram histogram, long expected, long seen) {
-
         double ms(double percentile) {
             return histogram.getValueAtPercentile(percentile) / 1000.0;
         }
@@ -53,73 +52,54 @@ final class Latency {
         List<Result> results = new ArrayList<>();
         for (Kind kind : Kind.values()) {
             String group = bench.newAppId(kind.name().toLowerCase() + "-latency");
-            bench.attempt(kind.subject + " latency", () -> measure(kind.subject, kind.output, kind == Kind.TRANSACTIONAL ? OVER_100
-                    : EVERY_ORDER, false, () -> bench.startCeiling(kind, group, 100, "latest")), results::add);
+            bench.attempt(kind.subject + " latency", () -> measure(kind.subject, group, kind.output, kind == Kind.TRANSACTIONAL, false,
+                    () -> bench.startCeiling(kind, group, 100, "latest")), results::add);
         }
         for (String service : bench.services) {
             if (OUTPUT.containsKey(service)) {
                 String appId = bench.newAppId(service + "-latency");
-                Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0);
-                env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
-                bench.attempt(service + " latency", () -> measure(service, OUTPUT.get(service), service.equals("order-filter")
-                        ? OVER_100 : EVERY_ORDER, service.equals("customer-join"), () -> bench.startService(service, appId, env)), results::add);
-                bench.cluster.deleteAppTopics(appId);
+                Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0, Map.of(), LATEST);
+                bench.attempt(service + " latency", () -> measure(service, appId, OUTPUT.get(service), service.equals("order-filter"),
+                        service.equals("customer-join"), () -> bench.startService(service, appId, env)), results::add);
             }
         }
         return results;
     }
 
     /** After the first output and the warm-up, the outputs of the orders due in the measuring window count. */
-    private Result measure(String subject, String outputTopic, Predicate<byte[]> producesOutput, boolean withCustomers,
+    private Result measure(String subject, String appId, String outputTopic, boolean filtered, boolean withCustomers,
             Supplier<ServiceProcess> start) {
         Histogram histogram = new Histogram(Duration.ofHours(1).toNanos() / 1000, 3);
         long[] window = {Long.MAX_VALUE, Long.MAX_VALUE};
         AtomicLong seen = new AtomicLong();
         AtomicLong seenAny = new AtomicLong();
-        ServiceProcess proc = null;
-        try (Feed feed = new Feed(bench, rate, 7, producesOutput)) {
-            proc = start.get();
+        return bench.using(start.get(), appId, proc -> {
             proc.awaitRunning(Duration.ofSeconds(120));
-            try (Tail output = new Tail(bench.cluster, outputTopic, record -> {
-                seenAny.incrementAndGet();
-                if (record.timestamp() >= window[0] && record.timestamp() < window[1]) {
-                    histogram.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()) * 1000);
-                    seen.incrementAndGet();
-                }
-            })) {
+            try (Feed feed = new Feed(bench, rate, 7, filtered ? OVER_100 : v -> true);
+                 Tail output = new Tail(bench.cluster, outputTopic, record -> {
+                     seenAny.incrementAndGet();
+                     if (record.timestamp() >= window[0] && record.timestamp() < window[1]) {
+                         histogram.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()) * 1000);
+                         seen.incrementAndGet();
+                     }
+                 })) {
                 feed.start();
-                ServiceProcess p = proc;
-                await(p, () -> seenAny.get() > 0, 120, subject + ": no output within 120 s of the feed's start");
+                if (!Benchmark.await(List.of(proc), 50, Duration.ofSeconds(120), () -> seenAny.get() > 0)) {
+                    throw new IllegalStateException(subject + ": no output within 120 s of the feed's start");
+                }
                 if (withCustomers) {
                     feed.sendCustomers();
                 }
                 window[0] = System.currentTimeMillis() + bench.warmup * 1000L;
                 window[1] = window[0] + bench.measure * 1000L;
                 feed.stopAt(window[0], window[1]);
-                await(p, () -> seen.get() >= feed.expected.get(), 30, null);
+                Benchmark.await(List.of(proc), 50, Duration.ofSeconds(30), () -> seen.get() >= feed.expected.get());
+                Result r = new Result(subject, rate, histogram, feed.expected.get(), seen.get());
+                System.out.printf("  %-34s %,7.0f orders/s: p50 %7.1f ms, p99 %7.1f ms, max %7.1f ms (%d of %d outputs)%n",
+                        subject, rate, r.ms(50), r.ms(99), r.ms(100), r.seen(), r.expected());
+                return r;
             }
-            Result r = new Result(subject, rate, histogram, feed.expected.get(), seen.get());
-            System.out.printf("  %-34s %,7.0f orders/s: p50 %7.1f ms, p99 %7.1f ms, max %7.1f ms (%d of %d outputs)%n",
-                    subject, rate, r.ms(50), r.ms(99), r.ms(100), r.seen(), r.expected());
-            return r;
-        } finally {
-            if (proc != null) {
-                proc.stop(Duration.ofSeconds(40));
-            }
-        }
-    }
-
-    /** Waits (every 50 ms, {@code proc} alive) until {@code done}; after {@code seconds}, fails with {@code timeout} or goes on if null. */
-    static void await(ServiceProcess proc, Supplier<Boolean> done, long seconds, String timeout) {
-        for (long deadline = System.nanoTime() + seconds * 1_000_000_000L; !done.get(); ServiceProcess.sleep(50)) {
-            proc.requireAlive();
-            if (System.nanoTime() > deadline) {
-                if (timeout != null) {
-                    throw new IllegalStateException(timeout);
-                }
-                return;
-            }
-        }
+        });
     }
 
     static void join(Thread thread, long millis) {
@@ -177,20 +157,19 @@ final class Latency {
         Feed(Benchmark bench, double rate, long seed, Predicate<byte[]> producesOutput) {
             Iterator<GeneratedRecord> records = new DataGenerator(GeneratorOptions.defaults(seed).withCustomers(bench.customers)
                     .withProducts(bench.products).withStartTime(Instant.now()).withEventRate(rate)).iterator();
-            GeneratedRecord first = records.next();
-            for (; first.kind() == GeneratedRecord.Kind.CUSTOMER; first = records.next()) {
-                customers.add(first);
+            GeneratedRecord next = records.next();
+            for (; next.kind() == GeneratedRecord.Kind.CUSTOMER; next = records.next()) {
+                customers.add(next);
             }
             producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.cluster.bootstrap(),
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-            GeneratedRecord[] pending = {first};
+            GeneratedRecord first = next;
             thread = new Thread(() -> {
                 long startNanos = System.nanoTime();
                 long startMs = System.currentTimeMillis();
                 long dueMs = startMs;
-                for (long n = 0; !stop; ) {
-                    GeneratedRecord record = pending[0] != null ? pending[0] : records.next();
-                    pending[0] = null;
+                long n = 0;
+                for (GeneratedRecord record = first; !stop; record = records.next()) {
                     if (record.isOrderSlot()) {
                         long dueNanos = startNanos + (long) (n++ * 1e9 / rate);
                         for (long wait; (wait = dueNanos - System.nanoTime()) > 0 && !stop; ) {

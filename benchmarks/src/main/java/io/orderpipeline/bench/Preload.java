@@ -6,10 +6,8 @@ import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.generator.*;
 import io.orderpipeline.launch.ClusterReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.time.Instant;
+import java.io.*;
+import java.time.*;
 import java.util.*;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,13 +28,11 @@ final class Preload {
             ProducerConfig.LINGER_MS_CONFIG, "50", ProducerConfig.CLIENT_ID_CONFIG, "bench-preload");
 
     /** What was written, with each order's timestamp and partition (in the order sent) for {@link #expectedRevenue}. */
-    record Result(long orders, long customerRecords, double avgOrderBytes, int customers, int products, Map<TopicPartition, Long> ordersEnd,
-            Map<TopicPartition, Long> customersEnd, Duration elapsed, long[] orderTimes, int[] orderPartitions) {
-    }
+    record Result(long orders, long customerRecords, double avgOrderBytes, Map<TopicPartition, Long> ordersEnd,
+            Map<TopicPartition, Long> customersEnd, Duration elapsed, long[] orderTimes, int[] orderPartitions) { }
 
     /** product-revenue's orders counted in windows and on the late topic, from its output or expected from the input. */
     record Revenue(long counted, long expectedCounted, long late, long expectedLate, long windows) {
-
         boolean exact() {
             return counted == expectedCounted && late == expectedLate;
         }
@@ -87,7 +83,7 @@ final class Preload {
         if (failure.get() != null) {
             throw new IllegalStateException("preloading failed: " + failure.get(), failure.get());
         }
-        Result result = new Result(orders, customerRecords, bytes / (double) orders, customers, products,
+        Result result = new Result(orders, customerRecords, bytes / (double) orders,
                 cluster.logEndOffsets(Topics.ORDERS.name()), cluster.logEndOffsets(Topics.CUSTOMERS.name()),
                 Duration.ofNanos(System.nanoTime() - start), times, partitions);
         System.out.printf("  %,d orders (avg %.0f bytes) and %,d customer records in %.1f s%n", orders, result.avgOrderBytes(),

@@ -15,31 +15,26 @@ import org.apache.kafka.common.utils.internals.AppInfoParser;
  * Every phase's results as markdown tables, each throughput figure with its ratio to the non-blocking copies around it.
  * What the columns mean is in benchmarks/README.md; what the figures say, in RESULTS.md.
  */
-record Report(Run run, Preload.Result preload, List<Throughput.Result> throughput, List<Latency.Result> latency, List<Http.Result> http,
-        List<Restart.Result> restarts, List<String> notes) {
-
-    /** The run: its options, when it started, the load average then. */
-    record Run(Benchmark options, Instant started, String loadAtStart) {
-    }
+record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result preload, List<Throughput.Result> throughput,
+        List<Latency.Result> latency, List<Http.Result> http, List<Restart.Result> restarts, List<String> notes) {
 
     String markdown() {
-        Benchmark o = run.options();
         StringBuilder md = new StringBuilder("# Benchmark results\n\n");
-        md.append("`benchmarks/run ").append(o.args).append("` on ").append(run.started().truncatedTo(ChronoUnit.SECONDS))
+        md.append("`benchmarks/run ").append(o.args).append("` on ").append(started.truncatedTo(ChronoUnit.SECONDS))
                 .append(o.label.isEmpty() ? "" : "; " + o.label).append(".\n");
         if (!o.env.isEmpty()) {
             md.append("Extra service environment: `").append(o.env).append("`.\n");
         }
-        o.variants.forEach((name, env) -> md.append("Variant `").append(name).append("`: `").append(env).append("`.\n"));
+        o.variants.forEach((name, env) -> md.append(name.isEmpty() ? "" : "Variant `" + name + "`: `" + env + "`.\n"));
         table(md, "Machine and data", List.of("", ""), List.of(
                 List.of("CPU", Runtime.getRuntime().availableProcessors() + " cores, " + proc("/proc/cpuinfo", "model name")),
                 List.of("memory", f("%.1f GB", Long.parseLong(("0" + proc("/proc/meminfo", "MemTotal")).replaceAll("[^0-9]", "")) / 1048576.0)),
-                List.of("load average (1/5/15 min) at start / end", run.loadAtStart() + " / " + Benchmark.loadAverage()),
+                List.of("load average (1/5/15 min) at start / end", loadAtStart + " / " + Benchmark.loadAverage()),
                 List.of("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")),
                 List.of("Kafka", AppInfoParser.getVersion() + "; one broker (KRaft, own JVM, -Xmx1g), 3 partitions per topic"),
                 List.of("input", preload == null ? "-" : f("%,d orders (avg %.0f bytes, event times ascending over %d h) over %,d customers"
                         + " and %d products + %,d customer records, preloaded in %.1f s", preload.orders(), preload.avgOrderBytes(),
-                        Preload.SPAN.toHours(), preload.customers(), preload.products(), preload.customerRecords(),
+                        Preload.SPAN.toHours(), o.customers, o.products, preload.customerRecords(),
                         preload.elapsed().toMillis() / 1e3)),
                 List.of("services", "`java " + o.jvm + " -jar <service>.jar`, the ceilings with the same flags")));
         throughputTables(md);
@@ -85,7 +80,7 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
                         "" + r.commitIntervalMs(), f("%,d", r.revenue().windows()), f("%,d", r.revenue().counted()),
                         f("%,d", r.revenue().expectedCounted()), f("%,d", r.revenue().late()), f("%,d", r.revenue().expectedLate()),
                         r.revenue().exact() ? "equal" : "**MISMATCH**")).toList());
-        if (run.options().repeat > 1) {
+        if (o.repeat > 1) {
             Map<String, List<Throughput.Result>> groups = throughput.stream().collect(Collectors.groupingBy(
                     r -> r.subject() + " | " + r.guarantee().config() + " | " + r.commitIntervalMs(), LinkedHashMap::new, Collectors.toList()));
             table(md, "Medians over the repeats", List.of("subject | guarantee | commit.interval.ms", "runs", "records/s", "x copy",
@@ -135,7 +130,6 @@ record Report(Run run, Preload.Result preload, List<Throughput.Result> throughpu
      * ({@link StreamsFloor}: the same streams configuration doing no work of ours), which no streams app can beat on this broker.
      */
     private void targets(StringBuilder md) {
-        Benchmark o = run.options();
         long commit = o.commitIntervals.get(0);
         double loopCpu = throughput.stream().filter(r -> r.subject().equals(Kind.TRANSACTIONAL.subject))
                 .mapToDouble(Throughput.Result::cpuPerMillion).average().orElse(Double.NaN);

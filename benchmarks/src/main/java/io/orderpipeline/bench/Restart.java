@@ -2,17 +2,12 @@ package io.orderpipeline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.orderpipeline.bench.Benchmark.Guarantee;
-import io.orderpipeline.bench.Benchmark.Membership;
-import io.orderpipeline.common.Json;
-import io.orderpipeline.common.Topics;
+import io.orderpipeline.bench.Benchmark.*;
+import io.orderpipeline.common.*;
 import io.orderpipeline.generator.*;
 import io.orderpipeline.launch.ServiceProcess;
 import java.io.*;
-import java.net.URI;
-import java.net.http.*;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.*;
 import java.time.Duration;
 import java.util.*;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,10 +28,11 @@ final class Restart {
     /** Seconds from the restart; survivor NaN with one instance. */
     record Result(String event, String variant, int standbys, Membership membership, int instances, int customers, double toRunning,
             double queryable, double survivorQueryable, double processing, List<Double> perPartition, long restored, String load,
-            boolean exact, String detail) {
-    }
+            boolean exact, String detail) { }
 
     private final Benchmark bench;
+    /** The services' logging plus Kafka Streams' changelog restores (StoreChangelogReader) at INFO: read from this jar. */
+    private final String logging = "-Dlogback.configurationFile=" + Restart.class.getResource("/restart-logback.xml");
 
     Restart(Benchmark bench) {
         this.bench = bench;
@@ -53,7 +49,7 @@ final class Restart {
                         if (event.equals("scale-out") && standbys > 0) {
                             continue; // from one instance to two
                         }
-                        bench.withVariants((name, env) -> bench.attempt(event + " " + customers + " customers standby " + standbys + " "
+                        bench.variants.forEach((name, env) -> bench.attempt(event + " " + customers + " customers standby " + standbys + " "
                                 + membership + " " + name, () -> restart(event, standbys, membership, customers, name, env), results::add));
                     }
                 }
@@ -67,103 +63,89 @@ final class Restart {
         Duration timeout = Duration.ofSeconds(Math.max(240, customers / 2000));
         String appId = bench.newAppId("customer-stats-" + event + "-" + customers + "-sb" + standbys
                 + (variant.isEmpty() ? "" : "-" + variant));
-        List<Map<String, String>> envs = new ArrayList<>();
+        List<ServiceProcess> procs = new ArrayList<>(); // not started yet: with scale-out, the instance that joins
         for (int i = 0; i < instances + (event.equals("scale-out") ? 1 : 0); i++) {
-            Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0);
-            env.put("KAFKA_AUTO_OFFSET_RESET", "latest");
-            env.put("NUM_STANDBY_REPLICAS", "" + standbys);
-            env.put("STATE_DIR", bench.workDir.resolve("state").resolve(appId + "-" + i).toString());
-            env.put("KAFKA_CLIENT_ID", appId + "-i" + i);
+            Map<String, String> own = ServiceProcess.env("KAFKA_AUTO_OFFSET_RESET", "latest", "NUM_STANDBY_REPLICAS", "" + standbys,
+                    "STATE_DIR", bench.workDir.resolve("state").resolve(appId + "-" + i).toString(), "KAFKA_CLIENT_ID", appId + "-i" + i);
             if (membership == Membership.STATIC) { // a restarted instance takes its old place at once, no rebalance
-                env.put("KAFKA_GROUP_INSTANCE_ID", appId + "-i" + i);
+                own.put("KAFKA_GROUP_INSTANCE_ID", appId + "-i" + i);
             }
-            env.putAll(bench.env);
-            env.putAll(variantEnv);
-            envs.add(env);
+            procs.add(bench.service("customer-stats", appId + "-" + i, bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0, own,
+                    variantEnv), logging));
         }
-        String logging = "-Dlogback.configurationFile=" + restoreLogging();
         Map<Long, long[]> totals = new ConcurrentHashMap<>(); // customer -> {count, nanos}
-        List<ServiceProcess> procs = new ArrayList<>();
         try (Latency.Tail tail = new Latency.Tail(bench.cluster, Topics.CUSTOMER_STATS.name(), record -> {
                 JsonNode stats = Preload.json(record.value());
                 if (stats.has("customer_id") && stats.has("count")) {
                     totals.put(stats.get("customer_id").asLong(), new long[] {stats.get("count").asLong(), System.nanoTime()});
                 }
             });
-             KafkaProducer<String, String> producer = producer()) {
-            for (int i = 0; i < instances; i++) {
-                procs.add(bench.startService("customer-stats", appId + "-" + i, envs.get(i), logging));
-            }
-            procs.forEach(p -> p.awaitRunning(Duration.ofSeconds(120)));
+             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     bench.cluster.bootstrap(), ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new StringSerializer())) {
+            List<ServiceProcess> started = procs.subList(0, instances);
+            started.forEach(ServiceProcess::start);
+            started.forEach(p -> p.awaitRunning(Duration.ofSeconds(120)));
             List<Long> warmup = probeCustomers(customers + 1); // they start from the end of orders: wait until each partition is read
-            for (long deadline = System.nanoTime() + 120_000_000_000L; !seen(totals, warmup, 1); ServiceProcess.sleep(1000)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(appId + ": warm-up probes not answered in 120 s");
-                }
-                sendProbes(producer, warmup);
+            if (!Benchmark.await(started, 1000, Duration.ofSeconds(120), () -> seen(totals, warmup, 1) || !sendProbes(producer, warmup))) {
+                throw new IllegalStateException(appId + ": warm-up probes not answered in 120 s");
             }
             System.out.printf("  customer-stats%s standby %d (%d instance(s)): filling the state with %,d customers...%n",
                     variant.isEmpty() ? "" : " [" + variant + "]", standbys, instances, customers);
             sendOnePerCustomer(producer, customers);
-            Throughput.awaitDrained(bench.cluster, procs, appId, bench.cluster.logEndOffsets(Topics.ORDERS.name()),
-                    bench.cluster.partitions(bench.cluster.repartitionTopics(appId)), Guarantee.EXACTLY_ONCE_V2,
-                    System.nanoTime() + timeout.toNanos(), 0);
+            Throughput.awaitDrained(bench.cluster, started, appId, bench.cluster.logEndOffsets(Topics.ORDERS.name()),
+                    bench.cluster.partitions(bench.cluster.repartitionTopics(appId)), Guarantee.EXACTLY_ONCE_V2, timeout, 0);
             if (standbys > 0) {
                 ServiceProcess.sleep(5000); // the standby restores the changelog in the background; nothing outside shows when it is done
             }
             List<Long> probes = probeCustomers(1);
             String load = Benchmark.loadAverage();
             int victim = event.equals("scale-out") ? instances : activeStatefulOwner(appId, instances);
+            ServiceProcess restarted = procs.get(victim);
             if (event.equals("sigterm")) {
                 long stop = System.nanoTime();
-                procs.get(victim).stop(Duration.ofSeconds(40));
+                restarted.stop(Duration.ofSeconds(40));
                 System.out.printf("  instance %d stopped %.1f s after SIGTERM%n", victim, (System.nanoTime() - stop) / 1e9);
             } else if (event.equals("kill9")) {
-                procs.get(victim).kill();
+                restarted.kill();
             }
             long restart = System.nanoTime();
-            if (victim == procs.size()) {
-                procs.add(null);
-            }
-            procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted", envs.get(victim), logging));
+            restarted.start(); // the same state dir, as a supervisor would
             sendProbes(producer, probes);
             ServiceProcess.Line running = null;
             int refused = 0;
             while (running == null) {
                 try {
-                    running = procs.get(victim).awaitRunning(timeout);
+                    running = restarted.awaitRunning(timeout);
                 } catch (IllegalStateException e) {
                     // exited before RUNNING: the streams protocol refuses a static member whose instance id the killed member
                     // still holds until its session times out; started again after 1 s, as a supervisor would
-                    if (procs.get(victim).isAlive() || System.nanoTime() - restart > timeout.toNanos()) {
+                    if (restarted.isAlive() || System.nanoTime() - restart > timeout.toNanos()) {
                         throw e;
                     }
-                    procs.get(victim).close();
+                    refused++;
                     ServiceProcess.sleep(1000);
-                    procs.set(victim, bench.startService("customer-stats", appId + "-" + victim + "-restarted-" + ++refused, envs.get(victim),
-                            logging));
+                    restarted.start();
                 }
             }
             Map<Integer, Long> queryable = new HashMap<>();
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            while (!seen(totals, probes, 2) || queryable.size() < procs.size()) {
-                if (System.nanoTime() - restart > timeout.toNanos()) {
-                    throw new IllegalStateException(appId + ": not serving " + timeout + " after the restart; queryable " + queryable.keySet());
-                }
-                procs.forEach(ServiceProcess::requireAlive);
+            if (!Benchmark.await(procs, 20, timeout.minusNanos(System.nanoTime() - restart), () -> {
                 for (int i = 0; i < procs.size(); i++) {
-                    if (!queryable.containsKey(i) && answersAll(client, envs.get(i).get("HTTP_PORT"), probes)) {
+                    String port = procs.get(i).env().get("HTTP_PORT");
+                    if (!queryable.containsKey(i) && probes.stream().allMatch(customer -> Http.get("http://127.0.0.1:" + port
+                            + "/customers/" + customer + "/stats", 2000).startsWith("200 "))) {
                         queryable.put(i, System.nanoTime());
                     }
                 }
-                ServiceProcess.sleep(20);
+                return seen(totals, probes, 2) && queryable.size() == procs.size();
+            })) {
+                throw new IllegalStateException(appId + ": not serving " + timeout + " after the restart; queryable " + queryable.keySet());
             }
             List<Double> perPartition = probes.stream().map(c -> (totals.get(c)[1] - restart) / 1e9).toList();
             Map<Long, Long> counts = new LinkedHashMap<>();
             probes.forEach(c -> counts.put(c, totals.get(c)[0]));
             boolean exact = counts.values().stream().allMatch(c -> c == 2);
             int survivor = procs.size() == 1 ? -1 : 1 - victim;
-            long restored = procs.get(victim).linesContaining("Finished restoring changelog").stream().map(RESTORED::matcher)
+            long restored = restarted.linesContaining("Finished restoring changelog").stream().map(RESTORED::matcher)
                     .filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
             String detail = (event.equals("scale-out") ? "instance " + victim + " joined " + instances : event + " of instance " + victim
                     + " of " + instances) + (refused > 0 ? "; " + refused + " start(s) refused before (exited)" : "")
@@ -177,24 +159,13 @@ final class Restart {
                     r.survivorQueryable(), r.processing(), restored, load, exact ? "exact" : "WRONG: " + counts);
             return r;
         } finally {
-            procs.forEach(p -> p.stop(Duration.ofSeconds(40)));
+            procs.stream().filter(ServiceProcess::isAlive).forEach(p -> p.stop(Duration.ofSeconds(40)));
             bench.cluster.deleteAppTopics(appId);
         }
     }
 
     private static boolean seen(Map<Long, long[]> totals, List<Long> customers, long count) {
         return customers.stream().allMatch(c -> totals.containsKey(c) && totals.get(c)[0] >= count);
-    }
-
-    /** The services' logging plus Kafka Streams' changelog restores (StoreChangelogReader) at INFO. */
-    private Path restoreLogging() {
-        try (InputStream xml = Restart.class.getResourceAsStream("/restart-logback.xml")) {
-            Path file = bench.workDir.resolve("restart-logback.xml");
-            Files.copy(xml, file, StandardCopyOption.REPLACE_EXISTING);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The instance whose stream threads own the most repartition partitions (the active stateful tasks). */
@@ -222,14 +193,15 @@ final class Restart {
         return List.of(chosen);
     }
 
-    /** Probe i goes to input partition i: every input and every stateful task sees one. */
-    private static void sendProbes(KafkaProducer<String, String> producer, List<Long> customers) {
+    /** Probe i goes to input partition i: every input and every stateful task sees one. True: sent. */
+    private static boolean sendProbes(KafkaProducer<String, String> producer, List<Long> customers) {
         for (int i = 0; i < customers.size(); i++) {
             long orderId = 900_000_000L + System.nanoTime() % 1_000_000;
             producer.send(new ProducerRecord<>(Topics.ORDERS.name(), i % PARTITIONS, System.currentTimeMillis(), "" + orderId, "{\"order_id\":"
                     + orderId + ",\"customer_id\":" + customers.get(i) + ",\"amount\":10.00,\"product\":\"probe\",\"status\":\"paid\"}"));
         }
         producer.flush();
+        return true;
     }
 
     /** The generator's realistic orders, the n-th one for customer n: every customer 1..count once. */
@@ -248,16 +220,5 @@ final class Restart {
             }
         }
         producer.flush();
-    }
-
-    /** Whether the instance on {@code port} answers 200 for every customer. */
-    private static boolean answersAll(HttpClient client, String port, List<Long> customers) {
-        return customers.stream().allMatch(customer -> Http.send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/customers/" + customer + "/stats")).timeout(Duration.ofSeconds(2)).build()).startsWith("200 "));
-    }
-
-    private KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.cluster.bootstrap(), ProducerConfig.LINGER_MS_CONFIG,
-                "5"), new StringSerializer(), new StringSerializer());
     }
 }

@@ -6,7 +6,7 @@ import io.orderpipeline.launch.ClusterReader;
 import io.orderpipeline.launch.ServiceProcess;
 import java.time.Duration;
 import java.util.*;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
@@ -19,7 +19,6 @@ final class Throughput {
      */
     record Result(String subject, Guarantee guarantee, long commitIntervalMs, long records, double seconds, double startupSeconds,
             double steadyPerSecond, double cpuPerMillion, double brokerCpuPerMillion, double peakRssMb, Preload.Revenue revenue) {
-
         double perSecond() {
             return records / seconds;
         }
@@ -44,16 +43,17 @@ final class Throughput {
         ceilings(Kind.NON_BLOCKING, Kind.BLOCKING, Kind.TRANSACTIONAL);
         for (StreamsFloor.Kind floor : StreamsFloor.Kind.values()) {
             ceilings(Kind.NON_BLOCKING);
-            add(floor.subject, () -> floor(floor));
+            bench.attempt(floor.subject, () -> floor(floor), results::add);
         }
         for (String service : bench.services) {
             for (int repeat = 0; repeat < bench.repeat; repeat++) {
                 for (long commit : bench.commitIntervals) {
                     for (Guarantee guarantee : bench.guaranteesAt(commit)) {
-                        bench.withVariants((name, env) -> {
+                        bench.variants.forEach((name, env) -> {
                             ceilings(Kind.NON_BLOCKING);
-                            add(service + (name.isEmpty() ? "" : " [" + name + "]") + " " + guarantee.config() + " " + commit,
-                                    () -> service(service, guarantee, commit, name, env));
+                            String subject = service + (name.isEmpty() ? "" : " [" + name + "]");
+                            bench.attempt(subject + " " + guarantee.config() + " " + commit,
+                                    () -> service(service, subject, guarantee, commit, env), results::add);
                         });
                     }
                 }
@@ -65,103 +65,91 @@ final class Throughput {
 
     private void ceilings(Kind... kinds) {
         for (Kind kind : kinds) {
-            add(kind.subject, () -> ceiling(kind));
+            bench.attempt(kind.subject, () -> ceiling(kind), results::add);
         }
-    }
-
-    private void add(String what, Supplier<Result> measurement) {
-        bench.attempt(what, measurement, results::add);
     }
 
     private Result ceiling(Kind kind) {
         String group = bench.newAppId(kind.name().toLowerCase());
-        ServiceProcess proc = bench.startCeiling(kind, group, 100, "earliest");
-        try {
-            Guarantee guarantee = kind == Kind.TRANSACTIONAL ? Guarantee.EXACTLY_ONCE_V2 : Guarantee.AT_LEAST_ONCE;
-            return drain(proc, kind.subject, group, guarantee, 100, preload.ordersEnd(), null);
-        } finally {
-            proc.stop(Duration.ofSeconds(40));
-        }
+        return drain(bench.startCeiling(kind, group, 100, "earliest"), kind.subject, group, kind.guarantee, 100, preload.ordersEnd(), null);
     }
 
     /** Kafka Streams' own cost: a {@link StreamsFloor}, exactly-once at 100 ms like the targets, the services' environment. */
     private Result floor(StreamsFloor.Kind kind) {
         String appId = bench.newAppId("floor-" + kind.name().toLowerCase());
-        ServiceProcess proc = bench.startFloor(kind, bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 100), appId + "-out");
-        try {
-            return drain(proc, kind.subject, appId, Guarantee.EXACTLY_ONCE_V2, 100, preload.ordersEnd(), appId);
-        } finally {
-            proc.stop(Duration.ofSeconds(40));
-            bench.cluster.deleteAppTopics(appId);
-        }
+        Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 100, Map.of(), Map.of());
+        return drain(bench.startFloor(kind, env, appId + "-out"), kind.subject, appId, Guarantee.EXACTLY_ONCE_V2, 100, preload.ordersEnd(),
+                p -> { });
     }
 
-    /** A service from its jar with a fresh application id; a variant ("": the baseline) adds its environment. */
-    private Result service(String service, Guarantee guarantee, long commitMs, String variant, Map<String, String> variantEnv) {
+    /** A service from its jar with a fresh application id; a variant adds its environment. product-revenue's count is checked. */
+    private Result service(String service, String subject, Guarantee guarantee, long commitMs, Map<String, String> variantEnv) {
         String appId = bench.newAppId(service + "-" + guarantee.name().toLowerCase().substring(0, 4) + "-" + commitMs);
-        Map<String, String> env = bench.serviceEnv(appId, guarantee, commitMs);
-        env.putAll(variantEnv);
-        boolean revenue = service.equals("product-revenue");
-        Map<TopicPartition, Long> outputFrom = revenue ? Preload.revenueMarks(bench.cluster) : Map.of();
+        Map<String, String> env = bench.serviceEnv(appId, guarantee, commitMs, Map.of(), variantEnv);
         Map<TopicPartition, Long> inputs = new HashMap<>(preload.ordersEnd());
         if (service.equals("customer-join")) {
             inputs.putAll(preload.customersEnd());
         }
-        Result r;
-        ServiceProcess proc = bench.startService(service, appId, env);
-        try {
-            r = drain(proc, variant.isEmpty() ? service : service + " [" + variant + "]", appId, guarantee, commitMs, inputs, appId);
-            if (revenue) {
-                // its partial sums go out every 100 ms of wall clock: its input can be committed before the last are written;
-                // wait until its repartition topic stops growing (well before a partition turns idle at 30 s)
-                List<TopicPartition> repartition = bench.cluster.partitions(bench.cluster.repartitionTopics(appId));
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                Map<TopicPartition, Long> before = null;
-                while (!bench.cluster.endOffsets(repartition, IsolationLevel.READ_UNCOMMITTED).equals(before)) {
-                    before = bench.cluster.endOffsets(repartition, IsolationLevel.READ_UNCOMMITTED);
-                    ServiceProcess.sleep(Math.max(500, 2 * commitMs));
-                    awaitDrained(bench.cluster, List.of(proc), appId, Map.of(), repartition, guarantee, deadline, 0);
-                }
+        if (!service.equals("product-revenue")) {
+            return drain(bench.startService(service, appId, env), subject, appId, guarantee, commitMs, inputs, p -> { });
+        }
+        Map<TopicPartition, Long> outputFrom = Preload.revenueMarks(bench.cluster);
+        Result r = drain(bench.startService(service, appId, env), subject, appId, guarantee, commitMs, inputs, proc -> {
+            // its partial sums go out every 100 ms of wall clock: its input can be committed before the last are written;
+            // wait until its repartition topic stops growing (well before a partition turns idle at 30 s)
+            List<TopicPartition> repartition = bench.cluster.partitions(bench.cluster.repartitionTopics(appId));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            for (Map<TopicPartition, Long> before = null; !ends(repartition).equals(before); ) {
+                before = ends(repartition);
+                ServiceProcess.sleep(Math.max(500, 2 * commitMs));
+                awaitDrained(bench.cluster, List.of(proc), appId, Map.of(), repartition, guarantee,
+                        Duration.ofNanos(deadline - System.nanoTime()), 0);
             }
-        } finally {
-            proc.stop(Duration.ofSeconds(40));
-            bench.cluster.deleteAppTopics(appId);
-        }
-        if (revenue) {
-            long grace = 1000L * Integer.parseInt(env.getOrDefault("WINDOW_GRACE_SECONDS", "300"));
-            Preload.Revenue check = Preload.checkRevenue(bench.cluster, outputFrom, Preload.expectedRevenue(preload, grace));
-            System.out.printf("  %sorders counted in windows %,d (%,d windows), expected %,d; late %,d, expected %,d%n",
-                    check.exact() ? "" : "MISMATCH: ", check.counted(), check.windows(), check.expectedCounted(), check.late(),
-                    check.expectedLate());
-            r = new Result(r.subject(), guarantee, commitMs, r.records(), r.seconds(), r.startupSeconds(), r.steadyPerSecond(),
-                    r.cpuPerMillion(), r.brokerCpuPerMillion(), r.peakRssMb(), check);
-        }
-        return r;
+        });
+        long grace = 1000L * Integer.parseInt(env.getOrDefault("WINDOW_GRACE_SECONDS", "300"));
+        Preload.Revenue check = Preload.checkRevenue(bench.cluster, outputFrom, Preload.expectedRevenue(preload, grace));
+        System.out.printf("  %sorders counted in windows %,d (%,d windows), expected %,d; late %,d, expected %,d%n",
+                check.exact() ? "" : "MISMATCH: ", check.counted(), check.windows(), check.expectedCounted(), check.late(),
+                check.expectedLate());
+        return new Result(r.subject(), guarantee, commitMs, r.records(), r.seconds(), r.startupSeconds(), r.steadyPerSecond(),
+                r.cpuPerMillion(), r.brokerCpuPerMillion(), r.peakRssMb(), check);
     }
 
-    /** {@code appId} null: a ceiling (no repartition topics). */
+    private Map<TopicPartition, Long> ends(List<TopicPartition> partitions) {
+        return bench.cluster.endOffsets(partitions, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /**
+     * From RUNNING until the group has committed {@code inputEnds} and, for a streams app ({@code drained} not null: a ceiling has
+     * none), its repartition topics; then {@code drained}; then stopped.
+     */
     private Result drain(ServiceProcess proc, String subject, String group, Guarantee guarantee, long commitMs,
-            Map<TopicPartition, Long> inputEnds, String appId) {
-        ServiceProcess.Line running = proc.awaitRunning(Duration.ofSeconds(120));
-        double cpu = proc.cpuSeconds();
-        double brokerCpu = bench.broker.cpuSeconds();
-        List<TopicPartition> repartition = appId == null ? List.of() : bench.cluster.partitions(bench.cluster.repartitionTopics(appId));
-        long[] half = awaitDrained(bench.cluster, List.of(proc), group, inputEnds, repartition, guarantee,
-                running.nanos() + Duration.ofSeconds(60 + preload.orders() / 500).toNanos(), 0.5);
-        long done = System.nanoTime();
-        long orders = preload.orders();
-        double seconds = (done - running.nanos()) / 1e9;
-        long steadyRecords = orders - half[1];
-        double steadySeconds = (done - half[0]) / 1e9;
-        boolean steady = steadyRecords >= orders * 0.25 && steadySeconds >= 0.2;
-        Result r = new Result(subject, guarantee, commitMs, orders, seconds, (running.nanos() - proc.startNanos()) / 1e9,
-                steady ? steadyRecords / steadySeconds : Double.NaN, (proc.cpuSeconds() - cpu) * 1e6 / orders,
-                (bench.broker.cpuSeconds() - brokerCpu) * 1e6 / orders, proc.peakRssMb(), null);
-        System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%5.1f s; running after %4.1f s), steady %,7.0f/s;"
-                + " CPU s per 1M: %4.1f + broker %4.1f; peak RSS %4.0f MB; load %s%n", subject, guarantee.config(), commitMs, r.perSecond(),
-                seconds, r.startupSeconds(), r.steadyPerSecond(), r.cpuPerMillion(), r.brokerCpuPerMillion(), r.peakRssMb(),
-                Benchmark.loadAverage());
-        return r;
+            Map<TopicPartition, Long> inputEnds, Consumer<ServiceProcess> drained) {
+        return bench.using(proc, group, p -> {
+            ServiceProcess.Line running = proc.awaitRunning(Duration.ofSeconds(120));
+            double cpu = proc.cpuSeconds();
+            double brokerCpu = bench.broker.cpuSeconds();
+            var repartition = drained == null ? List.<TopicPartition>of() : bench.cluster.partitions(bench.cluster.repartitionTopics(group));
+            long[] half = awaitDrained(bench.cluster, List.of(proc), group, inputEnds, repartition, guarantee,
+                    Duration.ofSeconds(60 + preload.orders() / 500), 0.5);
+            long done = System.nanoTime();
+            long orders = preload.orders();
+            double seconds = (done - running.nanos()) / 1e9;
+            long steadyRecords = orders - half[1];
+            double steadySeconds = (done - half[0]) / 1e9;
+            boolean steady = steadyRecords >= orders * 0.25 && steadySeconds >= 0.2;
+            Result r = new Result(subject, guarantee, commitMs, orders, seconds, (running.nanos() - proc.startNanos()) / 1e9,
+                    steady ? steadyRecords / steadySeconds : Double.NaN, (proc.cpuSeconds() - cpu) * 1e6 / orders,
+                    (bench.broker.cpuSeconds() - brokerCpu) * 1e6 / orders, proc.peakRssMb(), null);
+            System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%5.1f s; running after %4.1f s), steady %,7.0f/s;"
+                    + " CPU s per 1M: %4.1f + broker %4.1f; peak RSS %4.0f MB; load %s%n", subject, guarantee.config(), commitMs,
+                    r.perSecond(), seconds, r.startupSeconds(), r.steadyPerSecond(), r.cpuPerMillion(), r.brokerCpuPerMillion(),
+                    r.peakRssMb(), Benchmark.loadAverage());
+            if (drained != null) {
+                drained.accept(proc);
+            }
+            return r;
+        });
     }
 
     /**
@@ -171,12 +159,11 @@ final class Throughput {
      * Returns when the committed orders first covered {@code markShare} of the orders, and how many they were.
      */
     static long[] awaitDrained(ClusterReader cluster, List<ServiceProcess> procs, String group, Map<TopicPartition, Long> inputEnds,
-            List<TopicPartition> repartition, Guarantee guarantee, long deadlineNanos, double markShare) {
+            List<TopicPartition> repartition, Guarantee guarantee, Duration timeout, double markShare) {
         long total = inputEnds.entrySet().stream().filter(e -> e.getKey().topic().equals("orders")).mapToLong(Map.Entry::getValue).sum();
         long[] mark = {-1, 0};
         boolean eos = guarantee == Guarantee.EXACTLY_ONCE_V2;
-        while (System.nanoTime() < deadlineNanos) {
-            procs.forEach(ServiceProcess::requireAlive);
+        if (!Benchmark.await(procs, 50, timeout, () -> {
             Map<TopicPartition, Long> committed = cluster.committed(group);
             long done = inputEnds.keySet().stream().filter(tp -> tp.topic().equals("orders"))
                     .mapToLong(tp -> Math.min(committed.getOrDefault(tp, 0L), inputEnds.get(tp))).sum();
@@ -184,12 +171,11 @@ final class Throughput {
                 mark[0] = System.nanoTime();
                 mark[1] = done;
             }
-            if (reached(committed, inputEnds, 0) && (repartition.isEmpty() || repartitionDrained(cluster, group, repartition, eos))) {
-                return mark;
-            }
-            ServiceProcess.sleep(50);
+            return reached(committed, inputEnds, 0) && (repartition.isEmpty() || repartitionDrained(cluster, group, repartition, eos));
+        })) {
+            throw new IllegalStateException(group + " did not drain its input in time; committed " + cluster.committed(group));
         }
-        throw new IllegalStateException(group + " did not drain its input in time; committed " + cluster.committed(group));
+        return mark;
     }
 
     private static boolean repartitionDrained(ClusterReader cluster, String group, List<TopicPartition> repartition, boolean eos) {
