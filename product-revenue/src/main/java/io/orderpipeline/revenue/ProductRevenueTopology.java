@@ -32,6 +32,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -56,9 +57,12 @@ public final class ProductRevenueTopology {
     public static final String STORE = "product-revenue-store";
     /** The event time of every partition of {@code orders}, as the tasks of {@link #STORE} last heard it. */
     public static final String WATERMARK_STORE = "watermark-store";
-    /** The sums of one {@code orders} partition not yet sent downstream, per product and window. */
+    /**
+     * The sums of one {@code orders} partition not yet sent downstream, per product and window, each
+     * stamped with the partition's event time when it was last added to.
+     */
     public static final String PARTIALS_STORE = "partial-sums-store";
-    /** The event time of one {@code orders} partition. */
+    /** The event time of one {@code orders} partition as of its last flush (the sums in {@link #PARTIALS_STORE} carry it since). */
     public static final String PARTITION_TIME_STORE = "partition-time-store";
     /** Name of the repartition topic ({@code <application.id>-partial-sums-repartition}). */
     public static final String REPARTITION = "partial-sums";
@@ -131,8 +135,9 @@ public final class ProductRevenueTopology {
         return builder.build();
     }
 
-    static StoreBuilder<WindowStore<String, RevenueTotals>> partialsStore() {
-        return Stores.windowStoreBuilder(Stores.inMemoryWindowStore(PARTIALS_STORE, RETENTION, WINDOW_SIZE, false),
+    static StoreBuilder<TimestampedWindowStore<String, RevenueTotals>> partialsStore() {
+        // timestamped: the changelog keeps the values as a plain window store writes them, the event time in the record's timestamp
+        return Stores.timestampedWindowStoreBuilder(Stores.inMemoryWindowStore(PARTIALS_STORE, RETENTION, WINDOW_SIZE, false),
                         Serdes.String(), RevenueEvent.TOTALS)
                 .withCachingEnabled();
     }

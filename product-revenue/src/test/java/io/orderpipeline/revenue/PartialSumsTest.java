@@ -23,7 +23,7 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForwa
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class PartialSumsTest {
     private static final Instant DAY = TestDriverSupport.BASE.truncatedTo(ChronoUnit.DAYS);
 
     private MockProcessorContext<String, RevenueEvent> context;
-    private WindowStore<String, RevenueTotals> sums;
+    private TimestampedWindowStore<String, RevenueTotals> sums;
     private KeyValueStore<Integer, Watermark> eventTime;
     private PartialSums processor;
     private long wallClock = 1_000_000;
@@ -184,6 +184,37 @@ class PartialSumsTest {
         assertThat(sent.subList(0, 3)).containsExactlyInAnyOrder(new Partial(at("10:00"), new RevenueTotals(new BigDecimal("4.00"), 1)),
                 new Partial(at("11:00"), new RevenueTotals(new BigDecimal("4.00"), 1)), new Watermark(PARTITION, at("11:06"), false));
         assertThat(sent.get(3)).isInstanceOf(RevenueEvent.Late.class);
+    }
+
+    @Test
+    void aRestartedTaskResumesTheHighestEventTimeItReadThoughLaterOrdersWereOlder() {
+        order("keyboard", "1.00", "10:10");
+        wallClock(PartialSums.FLUSH_INTERVAL);
+        sent();
+        order("keyboard", "2.00", "10:50"); // the partition's event time, not yet written on its own
+        order("keyboard", "4.00", "10:20"); // older, on time: the same window's sum again
+        order("mouse", "8.00", "10:30");
+
+        context = restartedContext();
+        start();
+        order("mouse", "1.00", "10:00"); // added to the sum the task resumed
+        wallClock(PartialSums.FLUSH_INTERVAL);
+        assertThat(sent()).containsExactlyInAnyOrder(new Partial(at("10:00"), new RevenueTotals(new BigDecimal("6.00"), 2)),
+                new Partial(at("10:00"), new RevenueTotals(new BigDecimal("9.00"), 2)),
+                new Watermark(PARTITION, at("10:50"), false));
+    }
+
+    @Test
+    void aRestartedTaskResumesTheEventTimeOfItsLastFlushWhenNothingIsUnsent() {
+        order("keyboard", "1.00", "10:10");
+        order("keyboard", "1.00", "10:40");
+        wallClock(PartialSums.FLUSH_INTERVAL);
+        sent();
+
+        context = restartedContext();
+        start();
+        order("keyboard", "1.00", "09:04:59.999"); // late at 10:40 (09:00's end + grace is 10:05), on time at 10:10
+        assertThat(sent()).singleElement().isInstanceOf(RevenueEvent.Late.class);
     }
 
     private MockProcessorContext<String, RevenueEvent> restartedContext() {
