@@ -119,7 +119,7 @@ public final class CustomerStatsTopology {
      * The entries are counted once when the task starts (a restored or revived task counts again), so an alert reads back only
      * the entries it drops, not the whole store (10,000 customers crossing meant 10,000 reads of 100 alerts).
      */
-    private static final class KeepLatestAlerts implements FixedKeyProcessor<String, CustomerAlert, CustomerAlert> {
+    static final class KeepLatestAlerts implements FixedKeyProcessor<String, CustomerAlert, CustomerAlert> {
 
         private FixedKeyProcessorContext<String, CustomerAlert> context;
         private KeyValueStore<String, LatestAlert> store;
