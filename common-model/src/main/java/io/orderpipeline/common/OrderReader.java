@@ -33,6 +33,8 @@ final class OrderReader {
     private static final int AMOUNT = 4;
     private static final int PRODUCT = 8;
     private static final int STATUS = 16;
+    /** An unknown field's value that is an object or an array: left to databind. */
+    private static final Object NESTED = new Object();
 
     private OrderReader() {
     }
@@ -129,6 +131,4 @@ final class OrderReader {
         }
         return new Order(orderId, customerId, amount, product, status, extra == null ? Map.of() : extra);
     }
-
-    private static final Object NESTED = new Object();
 }
