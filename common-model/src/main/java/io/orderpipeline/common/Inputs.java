@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
@@ -54,10 +54,9 @@ public final class Inputs {
     }
 
     /** Forwards each record unchanged unless its timestamp is too far ahead; then fails it with the reason. */
-    private static final class CheckTimestamp<V> implements FixedKeyProcessor<String, V, V> {
+    private static final class CheckTimestamp<V> extends ContextualFixedKeyProcessor<String, V, V> {
 
         private final String type;
-        private FixedKeyProcessorContext<String, V> context;
         private long maxAheadMs;
 
         CheckTimestamp(String type) {
@@ -66,18 +65,18 @@ public final class Inputs {
 
         @Override
         public void init(FixedKeyProcessorContext<String, V> context) {
-            this.context = context;
+            super.init(context);
             this.maxAheadMs = maxAheadMs(context.appConfigs().get(MAX_AHEAD_PROPERTY));
         }
 
         @Override
         public void process(FixedKeyRecord<String, V> record) {
             try {
-                Validation.timestamp(record.timestamp(), context.currentSystemTimeMs(), maxAheadMs);
+                Validation.timestamp(record.timestamp(), context().currentSystemTimeMs(), maxAheadMs);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Invalid " + type + ": " + e.getMessage(), e);
             }
-            context.forward(record);
+            context().forward(record);
         }
     }
 }

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -115,14 +115,13 @@ public final class CustomerJoinTopology {
      * Forwards every customer record (a tombstone too) to the table unchanged, keeping in
      * {@link #STREAM_TIME_STORE} the newest timestamp seen, as the versioned store keeps its own.
      */
-    private static final class StreamTime implements FixedKeyProcessor<String, Customer, Customer> {
+    private static final class StreamTime extends ContextualFixedKeyProcessor<String, Customer, Customer> {
 
-        private FixedKeyProcessorContext<String, Customer> context;
         private KeyValueStore<String, Long> streamTime;
 
         @Override
         public void init(FixedKeyProcessorContext<String, Customer> context) {
-            this.context = context;
+            super.init(context);
             this.streamTime = context.getStateStore(STREAM_TIME_STORE);
         }
 
@@ -132,7 +131,7 @@ public final class CustomerJoinTopology {
             if (seen == null || record.timestamp() > seen) {
                 streamTime.put(STREAM_TIME_KEY, record.timestamp());
             }
-            context.forward(record);
+            context().forward(record);
         }
     }
 }

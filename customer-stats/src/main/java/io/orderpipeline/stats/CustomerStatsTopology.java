@@ -21,7 +21,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -119,15 +119,14 @@ public final class CustomerStatsTopology {
      * The entries are counted once when the task starts (a restored or revived task counts again), so an alert reads back only
      * the entries it drops, not the whole store (10,000 customers crossing meant 10,000 reads of 100 alerts).
      */
-    static final class KeepLatestAlerts implements FixedKeyProcessor<String, CustomerAlert, CustomerAlert> {
+    static final class KeepLatestAlerts extends ContextualFixedKeyProcessor<String, CustomerAlert, CustomerAlert> {
 
-        private FixedKeyProcessorContext<String, CustomerAlert> context;
         private KeyValueStore<String, LatestAlert> store;
         private long entries;
 
         @Override
         public void init(FixedKeyProcessorContext<String, CustomerAlert> context) {
-            this.context = context;
+            super.init(context);
             this.store = context.getStateStore(ALERTS_STORE);
             try (KeyValueIterator<String, LatestAlert> all = store.all()) {
                 all.forEachRemaining(entry -> entries++);
@@ -153,19 +152,18 @@ public final class CustomerStatsTopology {
                 oldest.forEach(store::delete);
                 entries -= oldest.size();
             }
-            context.forward(record);
+            context().forward(record);
         }
     }
 
     /** Adds each order's amount to its customer's totals in the store and forwards the totals before and after. */
-    private static final class UpdateStats implements FixedKeyProcessor<String, BigDecimal, Update> {
+    private static final class UpdateStats extends ContextualFixedKeyProcessor<String, BigDecimal, Update> {
 
-        private FixedKeyProcessorContext<String, Update> context;
         private KeyValueStore<String, CustomerStats> store;
 
         @Override
         public void init(FixedKeyProcessorContext<String, Update> context) {
-            this.context = context;
+            super.init(context);
             this.store = context.getStateStore(STORE);
         }
 
@@ -177,7 +175,7 @@ public final class CustomerStatsTopology {
             }
             CustomerStats after = before.add(record.value());
             store.put(record.key(), after);
-            context.forward(record.withValue(new Update(before, after)));
+            context().forward(record.withValue(new Update(before, after)));
         }
     }
 }

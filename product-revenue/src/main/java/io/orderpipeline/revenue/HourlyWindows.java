@@ -17,7 +17,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -33,7 +33,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * is emitted then, once, and a partial sum that arrives for it afterwards (from a partition back
  * from idleness) is not added but sent to {@code product-revenue-late}.
  */
-final class HourlyWindows implements Processor<String, RevenueEvent, String, RevenueEvent> {
+final class HourlyWindows extends ContextualProcessor<String, RevenueEvent, String, RevenueEvent> {
 
     /** The key under which {@link #watermarks} keeps the event time up to which windows are closed. */
     static final int CLOSED = -1;
@@ -41,7 +41,6 @@ final class HourlyWindows implements Processor<String, RevenueEvent, String, Rev
     private final long size = WINDOW_SIZE.toMillis();
     private final long grace;
     private final int partitions;
-    private ProcessorContext<String, RevenueEvent> context;
     private Sensor lateOrders;
     private WindowStore<String, RevenueTotals> windows;
     private KeyValueStore<Integer, Watermark> watermarks;
@@ -55,7 +54,7 @@ final class HourlyWindows implements Processor<String, RevenueEvent, String, Rev
 
     @Override
     public void init(ProcessorContext<String, RevenueEvent> context) {
-        this.context = context;
+        super.init(context);
         this.lateOrders = ProductRevenueTopology.lateOrders(context);
         this.windows = context.getStateStore(ProductRevenueTopology.STORE);
         this.watermarks = context.getStateStore(ProductRevenueTopology.WATERMARK_STORE);
@@ -82,7 +81,7 @@ final class HourlyWindows implements Processor<String, RevenueEvent, String, Rev
         if (close <= closed) {
             lateOrders.record(partial.totals().orders());
             ProductRevenue late = revenue(product, start, partial.totals());
-            context.forward(new Record<String, RevenueEvent>(product, new Late(ProductRevenueTopology.lateValue(late)), start,
+            context().forward(new Record<String, RevenueEvent>(product, new Late(ProductRevenueTopology.lateValue(late)), start,
                     ProductRevenueTopology.lateHeaders(new RecordHeaders(), start, closed - close, ProductRevenueTopology.WINDOW_EMITTED)));
             return;
         }
@@ -121,7 +120,7 @@ final class HourlyWindows implements Processor<String, RevenueEvent, String, Rev
                     .thenComparing(w -> w.key.key()));
             for (KeyValue<Windowed<String>, RevenueTotals> window : closing) {
                 long start = window.key.window().start();
-                context.forward(new Record<>(window.key.key(), new Final(revenue(window.key.key(), start, window.value)), start + size - 1));
+                context().forward(new Record<>(window.key.key(), new Final(revenue(window.key.key(), start, window.value)), start + size - 1));
             }
         }
         closed = low;

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * says so, and the low watermark leaves it out until its next order; a task that is not running
  * (crashed, restoring, not yet assigned) says nothing, so its last event time holds the windows.
  */
-final class PartialSums implements Processor<String, Parsed<Order>, String, RevenueEvent> {
+final class PartialSums extends ContextualProcessor<String, Parsed<Order>, String, RevenueEvent> {
 
     private record ProductWindow(String product, long start) {
     }
@@ -52,7 +52,6 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
     private final long size = WINDOW_SIZE.toMillis();
     private final long grace;
     private final long idleness;
-    private ProcessorContext<String, RevenueEvent> context;
     private Sensor lateOrders;
     private TimestampedWindowStore<String, RevenueTotals> sums;
     /** What {@link #sums} holds, for reading without a store lookup and a deserialization per order. */
@@ -70,7 +69,7 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
 
     @Override
     public void init(ProcessorContext<String, RevenueEvent> context) {
-        this.context = context;
+        super.init(context);
         this.lateOrders = ProductRevenueTopology.lateOrders(context);
         this.sums = context.getStateStore(ProductRevenueTopology.PARTIALS_STORE);
         this.eventTime = context.getStateStore(ProductRevenueTopology.PARTITION_TIME_STORE);
@@ -94,7 +93,7 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
 
     @Override
     public void process(Record<String, Parsed<Order>> record) {
-        lastOrderAt = context.currentSystemTimeMs();
+        lastOrderAt = context().currentSystemTimeMs();
         long time = record.timestamp();
         long before = watermark.time();
         if (time > before || watermark.idle()) {
@@ -105,7 +104,7 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
         long close = start + size + grace;
         if (close <= watermark.time()) {
             lateOrders.record(1);
-            context.forward(new Record<String, RevenueEvent>(order.product(), new Late(record.value().bytes()), time,
+            context().forward(new Record<String, RevenueEvent>(order.product(), new Late(record.value().bytes()), time,
                     ProductRevenueTopology.lateHeaders(record.headers(), start, watermark.time() - close, ProductRevenueTopology.LATE_IN_PARTITION)));
             return;
         }
@@ -139,14 +138,14 @@ final class PartialSums implements Processor<String, Parsed<Order>, String, Reve
     private void flush() {
         for (Map.Entry<ProductWindow, RevenueTotals> sum : unsent.entrySet()) {
             ProductWindow key = sum.getKey();
-            context.forward(new Record<>(key.product(), new Partial(key.start(), sum.getValue()), key.start()));
+            context().forward(new Record<>(key.product(), new Partial(key.start(), sum.getValue()), key.start()));
             sums.put(key.product(), null, key.start());
         }
         unsent.clear();
         if (watermarkUnsent) {
             eventTime.put(watermark.partition(), watermark);
             // a key, as every record through a repartition topic needs: "" is no product (a product is never blank)
-            context.forward(new Record<String, RevenueEvent>("", watermark, Math.max(0, watermark.time())));
+            context().forward(new Record<String, RevenueEvent>("", watermark, Math.max(0, watermark.time())));
             watermarkUnsent = false;
         }
     }
