@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.*;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
+import java.util.stream.*;
 import org.apache.kafka.common.utils.internals.AppInfoParser;
 
 /**
@@ -60,9 +60,8 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
                         r.perPartition().stream().map(s -> f("%.1f", s)).toList().toString(), f("%,d", r.restored()), r.load(),
                         (r.exact() ? "exact (" : "**WRONG** (") + r.detail() + ")")).toList());
         targets(md);
-        List<String> all = new ArrayList<>(o.failures.stream().map(f -> "FAILED " + f).toList());
-        all.addAll(notes);
-        all.forEach(n -> md.append("- ").append(n).append('\n'));
+        o.failures.forEach(f -> md.append("- FAILED ").append(f).append('\n'));
+        notes.forEach(n -> md.append("- ").append(n).append('\n'));
         return md.toString();
     }
 
@@ -104,12 +103,8 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
         int at = throughput.indexOf(r);
         List<Double> around = new ArrayList<>();
         for (int step : new int[] {-1, 1}) {
-            for (int i = at + step; !r.isCopy() && i >= 0 && i < throughput.size(); i += step) {
-                if (throughput.get(i).isCopy() && Double.isFinite(figure.applyAsDouble(throughput.get(i)))) {
-                    around.add(figure.applyAsDouble(throughput.get(i)));
-                    break;
-                }
-            }
+            IntStream.iterate(at + step, i -> !r.isCopy() && i >= 0 && i < throughput.size(), i -> i + step).mapToObj(throughput::get)
+                    .filter(Throughput.Result::isCopy).mapToDouble(figure).filter(Double::isFinite).findFirst().ifPresent(around::add);
         }
         List<Double> copies = around.isEmpty() ? throughput.stream().filter(Throughput.Result::isCopy).map(figure::applyAsDouble)
                 .filter(Double::isFinite).toList() : around;
@@ -135,24 +130,22 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
                 .mapToDouble(Throughput.Result::cpuPerMillion).average().orElse(Double.NaN);
         List<List<String>> rows = new ArrayList<>();
         for (String s : o.services) {
-            boolean stateless = List.of("order-filter", "order-enricher").contains(s);
             double share = switch (s) {
                 case "order-filter" -> 0.80;
                 case "order-enricher" -> 0.70;
                 case "product-revenue" -> 1.20;
                 default -> 0.50;
             };
-            StreamsFloor.Kind floorKind = List.of("customer-stats", "customer-join").contains(s) ? StreamsFloor.Kind.REPARTITION
-                    : StreamsFloor.Kind.COPY;
-            String floor = find(floorKind.subject, Guarantee.EXACTLY_ONCE_V2, 100).map(r -> f("%.2f", ratio(r))).orElse("-");
+            Optional<Throughput.Result> floor = find((List.of("customer-stats", "customer-join").contains(s) ? StreamsFloor.Kind.REPARTITION
+                    : StreamsFloor.Kind.COPY).subject, Guarantee.EXACTLY_ONCE_V2, 100);
             Optional<Throughput.Result> eos = find(s, Guarantee.EXACTLY_ONCE_V2, commit);
             Optional<Throughput.Result> alos = find(s, Guarantee.AT_LEAST_ONCE, commit);
-            eos.ifPresent(e -> rows.add(List.of(f("%s exactly-once >= %.2f x the copy", s, share), f("%.2f", ratio(e)), floor,
-                    verdict(ratio(e) >= share))));
-            double cpuBound = s.equals("product-revenue") ? 12 : (stateless ? 1.5 : 3) * loopCpu;
+            eos.ifPresent(e -> rows.add(List.of(f("%s exactly-once >= %.2f x the copy", s, share), f("%.2f", ratio(e)),
+                    floor.map(r -> f("%.2f", ratio(r))).orElse("-"), verdict(ratio(e) >= share))));
+            double cpuBound = s.equals("product-revenue") ? 12 : (List.of("order-filter", "order-enricher").contains(s) ? 1.5 : 3) * loopCpu;
             eos.filter(e -> Double.isFinite(cpuBound)).ifPresent(e -> rows.add(List.of(f("%s CPU s/1M <= %.1f", s, cpuBound),
-                    f("%.1f", e.cpuPerMillion()), find(floorKind.subject, Guarantee.EXACTLY_ONCE_V2, 100)
-                            .map(r -> f("%.1f", r.cpuPerMillion())).orElse("-"), verdict(e.cpuPerMillion() <= cpuBound))));
+                    f("%.1f", e.cpuPerMillion()), floor.map(r -> f("%.1f", r.cpuPerMillion())).orElse("-"),
+                    verdict(e.cpuPerMillion() <= cpuBound))));
             eos.flatMap(e -> alos.map(a -> ratio(e) / ratio(a))).ifPresent(x -> rows.add(List.of(s + " exactly-once >= 0.85 x at-least-once",
                     f("%.2f", x), "-", verdict(x >= 0.85))));
         }

@@ -20,7 +20,7 @@ import org.apache.kafka.common.utils.Utils;
  * Restart and restore of customer-stats with a state of N customers: the instance holding the active stateful tasks is killed
  * (or stopped, or a second one joins) and started again at once; measured from that start (benchmarks/README.md, Restart).
  */
-final class Restart {
+record Restart(Benchmark bench) {
 
     private static final int PARTITIONS = 3;
     private static final Pattern RESTORED = Pattern.compile("Finished restoring changelog.*with a total number of (\\d+) records");
@@ -30,13 +30,8 @@ final class Restart {
             double queryable, double survivorQueryable, double processing, List<Double> perPartition, long restored, String load,
             boolean exact, String detail) { }
 
-    private final Benchmark bench;
     /** The services' logging plus Kafka Streams' changelog restores (StoreChangelogReader) at INFO: read from this jar. */
-    private final String logging = "-Dlogback.configurationFile=" + Restart.class.getResource("/restart-logback.xml");
-
-    Restart(Benchmark bench) {
-        this.bench = bench;
-    }
+    private static final String LOGGING = "-Dlogback.configurationFile=" + Restart.class.getResource("/restart-logback.xml");
 
     /** Every size x membership x standbys x event, each variant right after its baseline. */
     List<Result> run() {
@@ -71,7 +66,7 @@ final class Restart {
                 own.put("KAFKA_GROUP_INSTANCE_ID", appId + "-i" + i);
             }
             procs.add(bench.service("customer-stats", appId + "-" + i, bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0, own,
-                    variantEnv), logging));
+                    variantEnv), LOGGING));
         }
         Map<Long, long[]> totals = new ConcurrentHashMap<>(); // customer -> {count, nanos}
         try (Latency.Tail tail = new Latency.Tail(bench.cluster, Topics.CUSTOMER_STATS.name(), record -> {
