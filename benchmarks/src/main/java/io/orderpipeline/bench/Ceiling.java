@@ -50,10 +50,10 @@ public final class Ceiling {
     private Ceiling(Kind kind, String bootstrap, String group, String output, String reset) {
         this.kind = kind;
         this.output = output;
-        Map<String, Object> c = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group,
+        Map<String, Object> c = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, kind == Kind.TRANSACTIONAL ? "read_committed" : "read_uncommitted");
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000"));
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, kind == Kind.TRANSACTIONAL ? "read_committed" : "read_uncommitted");
         Map<String, Object> p = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "100"));
         if (kind == Kind.NON_BLOCKING) {

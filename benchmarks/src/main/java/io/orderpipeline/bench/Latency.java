@@ -68,12 +68,12 @@ record Latency(Benchmark bench, double rate) {
         return bench.using(start.get(), appId, proc -> {
             proc.awaitRunning(Duration.ofSeconds(120));
             try (Tail output = new Tail(bench.cluster, outputTopic, record -> {
-                     seenAny.incrementAndGet();
-                     if (record.timestamp() >= window[0] && record.timestamp() < window[1]) {
-                         histogram.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()) * 1000);
-                         seen.incrementAndGet();
-                     }
-                 });
+                    seenAny.incrementAndGet();
+                    if (record.timestamp() >= window[0] && record.timestamp() < window[1]) {
+                        histogram.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()) * 1000);
+                        seen.incrementAndGet();
+                    }
+                });
                  Feed feed = new Feed(bench, rate, 7, filtered ? OVER_100 : v -> true)) {
                 if (!Benchmark.await(List.of(proc), 50, Duration.ofSeconds(120), () -> seenAny.get() > 0)) {
                     throw new IllegalStateException(subject + ": no output within 120 s of the feed's start");

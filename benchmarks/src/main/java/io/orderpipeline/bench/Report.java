@@ -55,8 +55,7 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
                         + " processing", "per partition", "changelog records restored", "load at the restart", "state"),
                 restarts.stream().map(r -> List.of(r.event(), r.variant().isEmpty() ? "default" : r.variant(),
                         r.membership().name().toLowerCase(), "" + r.standbys(), "" + r.instances(), f("%,d", r.customers()),
-                        f("%.1f", r.toRunning()),
-                        f("%.1f", r.queryable()), f("%.1f", r.survivorQueryable()), f("%.1f", r.processing()),
+                        f("%.1f", r.toRunning()), f("%.1f", r.queryable()), f("%.1f", r.survivorQueryable()), f("%.1f", r.processing()),
                         r.perPartition().stream().map(s -> f("%.1f", s)).toList().toString(), f("%,d", r.restored()), r.load(),
                         (r.exact() ? "exact (" : "**WRONG** (") + r.detail() + ")")).toList());
         targets(md);

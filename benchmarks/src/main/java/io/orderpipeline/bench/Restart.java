@@ -139,14 +139,13 @@ record Restart(Benchmark bench) {
             Map<Long, Long> counts = new LinkedHashMap<>();
             probes.forEach(c -> counts.put(c, totals.get(c)[0]));
             boolean exact = counts.values().stream().allMatch(c -> c == 2);
-            int survivor = procs.size() == 1 ? -1 : 1 - victim;
             long restored = restarted.linesContaining("Finished restoring changelog").stream().map(RESTORED::matcher)
                     .filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
             String detail = (event.equals("scale-out") ? "instance " + victim + " joined " + instances : event + " of instance " + victim
                     + " of " + instances) + (refused > 0 ? "; " + refused + " start(s) refused before (exited)" : "")
                     + "; probe counts " + counts;
             Result r = new Result(event, variant, standbys, membership, procs.size(), customers, (running.nanos() - restart) / 1e9,
-                    (queryable.get(victim) - restart) / 1e9, survivor < 0 ? Double.NaN : (queryable.get(survivor) - restart) / 1e9,
+                    (queryable.get(victim) - restart) / 1e9, procs.size() == 1 ? Double.NaN : (queryable.get(1 - victim) - restart) / 1e9,
                     perPartition.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), perPartition, restored, load, exact, detail);
             System.out.printf("  customer-stats%s %s, standby %d, %,d customers: RUNNING after %.1f s, queryable after %.1f s (survivor %.1f s);"
                     + " every partition processing after %.1f s; %,d changelog records restored; load %s; state %s%n",
