@@ -130,9 +130,9 @@ record Throughput(Benchmark bench, Preload.Result preload) {
             long steadyRecords = orders - half[1];
             double steadySeconds = (done - half[0]) / 1e9;
             boolean steady = steadyRecords >= orders * 0.25 && steadySeconds >= 0.2;
-            Result r = new Result(subject, guarantee, commitMs, orders, (done - running.nanos()) / 1e9, (running.nanos() - proc.startNanos())
-                    / 1e9, steady ? steadyRecords / steadySeconds : Double.NaN, (proc.cpuSeconds() - cpu) * 1e6 / orders,
-                    (bench.broker.cpuSeconds() - brokerCpu) * 1e6 / orders, proc.peakRssMb(), null);
+            Result r = new Result(subject, guarantee, commitMs, orders, (done - running.nanos()) / 1e9,
+                    (running.nanos() - proc.startNanos()) / 1e9, steady ? steadyRecords / steadySeconds : Double.NaN,
+                    (proc.cpuSeconds() - cpu) * 1e6 / orders, (bench.broker.cpuSeconds() - brokerCpu) * 1e6 / orders, proc.peakRssMb(), null);
             System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%5.1f s; running after %4.1f s), steady %,7.0f/s;"
                     + " CPU s per 1M: %4.1f + broker %4.1f; peak RSS %4.0f MB; load %s%n", subject, guarantee.config(), commitMs,
                     r.perSecond(), r.seconds(), r.startupSeconds(), r.steadyPerSecond(), r.cpuPerMillion(), r.brokerCpuPerMillion(),
