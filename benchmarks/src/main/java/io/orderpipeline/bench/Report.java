@@ -34,8 +34,7 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
                 List.of("Kafka", AppInfoParser.getVersion() + "; one broker (KRaft, own JVM, -Xmx1g), 3 partitions per topic"),
                 List.of("input", preload == null ? "-" : f("%,d orders (avg %.0f bytes, event times ascending over %d h) over %,d customers"
                         + " and %d products + %,d customer records, preloaded in %.1f s", preload.orders(), preload.avgOrderBytes(),
-                        Preload.SPAN.toHours(), o.customers, o.products, preload.customerRecords(),
-                        preload.elapsed().toMillis() / 1e3)),
+                        Preload.SPAN.toHours(), o.customers, o.products, preload.customerRecords(), preload.elapsed().toMillis() / 1e3)),
                 List.of("services", "`java " + o.jvm + " -jar <service>.jar`, the ceilings with the same flags")));
         throughputTables(md);
         Optional<Latency.Result> copy = latency.stream().filter(r -> r.subject().equals(Kind.NON_BLOCKING.subject)).findFirst();
@@ -182,12 +181,8 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
 
     /** A formatted figure; "-" where it could not be measured (NaN). */
     private static String f(String format, Object... values) {
-        for (Object v : values) {
-            if (v instanceof Double d && !Double.isFinite(d)) {
-                return "-";
-            }
-        }
-        return String.format(Locale.ROOT, format, values);
+        boolean unmeasured = Arrays.stream(values).anyMatch(v -> v instanceof Double d && !Double.isFinite(d));
+        return unmeasured ? "-" : String.format(Locale.ROOT, format, values);
     }
 
     private static String proc(String file, String prefix) {
