@@ -197,15 +197,12 @@ public final class Benchmark implements Callable<Integer> {
 
     /** Runs one measurement and hands its result on; a failure is printed and listed, and the run goes on. */
     <T> void attempt(String what, Supplier<T> measurement, Consumer<T> onResult) {
-        T result;
         try {
-            result = measurement.get();
+            onResult.accept(measurement.get()); // onResult only adds to a list
         } catch (RuntimeException e) {
             System.out.println("  FAILED " + what + ": " + e.getMessage());
             failures.add(what + ": " + e.getMessage());
-            return;
         }
-        onResult.accept(result);
     }
 
     /** Polls {@code done} every {@code periodMs}, {@code procs} alive; false if it is still not done after {@code timeout}. */
@@ -252,12 +249,7 @@ public final class Benchmark implements Callable<Integer> {
         return e;
     }
 
-    /** A service from (a copy of) its jar as its container runs it: the Dockerfile's JVM flags, configured by the environment. */
-    ServiceProcess startService(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
-        return service(service, logName, serviceEnv, extraJvmFlags).start();
-    }
-
-    /** As {@link #startService}, not started; its dead-letter topic created. */
+    /** A service from (a copy of) its jar as its container runs it (the Dockerfile's JVM flags); not started, its dead-letter topic made. */
     ServiceProcess service(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
         if (serviceEnv.containsKey("APPLICATION_ID")) {
             cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq"), 3, (short) 1);
@@ -274,19 +266,13 @@ public final class Benchmark implements Callable<Integer> {
         return ServiceProcess.ofMain(logName, benchJar, main.getName(), jvmFlags, List.of(args), env, log).start();
     }
 
-    /** A {@link StreamsFloor} in its own JVM, configured like a service: the services' JVM flags and environment. */
-    ServiceProcess startFloor(StreamsFloor.Kind kind, Map<String, String> serviceEnv, String output) {
-        cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq", output), 3, (short) 1);
-        return startMain(StreamsFloor.class, serviceEnv.get("APPLICATION_ID"), jvmFlags(), serviceEnv, kind.name(), output);
-    }
-
     /** A ceiling in its own JVM with the services' JVM flags. */
     ServiceProcess startCeiling(Ceiling.Kind kind, String group, long commitMs, String reset) {
         return startMain(Ceiling.class, group, jvmFlags(), Map.of(), kind.name(), cluster.bootstrap(), group,
                 Topics.ORDERS.name(), kind.output, "" + commitMs, reset);
     }
 
-    private List<String> jvmFlags() {
+    List<String> jvmFlags() {
         return List.of(jvm.trim().split("\\s+"));
     }
 

@@ -12,13 +12,14 @@ import java.util.*;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
  * HTTP latency of product-revenue's {@code GET /stats/{product}} under open-loop load from a second JVM ({@link Load}),
  * twice on one instance: with the store at rest (orders filled it, then stopped) and with orders flowing at the latency rate.
  */
-final class Http {
+record Http(Benchmark bench) {
 
     /** The load client's figures (microseconds, or counts) and the orders/s meanwhile. */
     record Result(double requestRate, double feedRate, Map<String, Long> figures) {
@@ -30,22 +31,15 @@ final class Http {
     /** Keep-alive connections of the load client: enough for 500 requests/s with answers up to ~30 ms on time. */
     static final int CONNECTIONS = 16;
 
-    private final Benchmark bench;
-
-    Http(Benchmark bench) {
-        this.bench = bench;
-    }
-
     List<Result> run(double feedRate) {
         System.out.printf("HTTP: GET /stats/{product} at %d requests/s, orders at %,.0f/s:%n", bench.httpRate, feedRate);
         String appId = bench.newAppId("product-revenue-http");
         Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0, Map.of(), Latency.LATEST);
         String base = "http://127.0.0.1:" + env.get("HTTP_PORT");
         List<String> products = new DataGenerator(GeneratorOptions.defaults(7).withProducts(bench.products)).products();
-        return bench.using(bench.startService("product-revenue", appId, env), appId, service -> {
+        return bench.using(bench.service("product-revenue", appId, env).start(), appId, service -> {
             service.awaitRunning(Duration.ofSeconds(120));
             try (Latency.Feed feed = new Latency.Feed(bench, feedRate, 11, value -> true)) {
-                feed.start();
                 service.awaitReady(Duration.ofSeconds(60));
                 if (!Benchmark.await(List.of(service), 50, Duration.ofSeconds(60), () -> {
                     String answer = get(base + "/stats/" + products.get(0), 5000);
@@ -54,12 +48,10 @@ final class Http {
                     throw new IllegalStateException("no revenue for the top product in 60 s");
                 }
             }
-            List<Result> results = new ArrayList<>(List.of(load(appId + "-load-idle", base, products, 0)));
+            Result idle = load(appId + "-load-idle", base, products, 0);
             try (Latency.Feed feed = new Latency.Feed(bench, feedRate, 13, value -> true)) {
-                feed.start();
-                results.add(load(appId + "-load", base, products, feedRate));
+                return List.of(idle, load(appId + "-load", base, products, feedRate));
             }
-            return results;
         });
     }
 
@@ -87,10 +79,8 @@ final class Http {
         args.addAll(products);
         try (var load = bench.startMain(Load.class, name, List.of("-Xmx256m"), Map.of(), args.toArray(String[]::new))) {
             String line = load.await(text -> text.startsWith(Load.RESULT), Duration.ofSeconds(bench.warmup + bench.measure + 60), 0).text();
-            Map<String, Long> figures = new HashMap<>();
-            for (String pair : line.substring(Load.RESULT.length()).trim().split(" ")) {
-                figures.put(pair.split("=")[0], Long.parseLong(pair.split("=")[1]));
-            }
+            Map<String, Long> figures = Arrays.stream(line.substring(Load.RESULT.length()).trim().split(" ")).map(pair -> pair.split("="))
+                    .collect(Collectors.toMap(pair -> pair[0], pair -> Long.parseLong(pair[1])));
             Result r = new Result(bench.httpRate, feedRate, figures);
             System.out.printf("  GET /stats/{product} %d req/s (orders %,.0f/s): p50 %.2f ms, p99 %.2f ms, max %.1f ms; %d ok, %d not 200,"
                     + " %d failed%n", bench.httpRate, feedRate, r.ms("p50"), r.ms("p99"), r.ms("max"), figures.get("ok"),

@@ -22,28 +22,17 @@ import org.apache.kafka.common.serialization.*;
  * End-to-end latency at one steady open-loop rate: from an order's record timestamp (its due instant) to the moment its
  * output is visible read_committed, in an HdrHistogram (benchmarks/README.md, Latency).
  */
-final class Latency {
+record Latency(Benchmark bench, double rate) {
 
     /** Orders with amount > 100 give one output (order-filter, the transactional loop); every order one for the others. */
     static final Predicate<byte[]> OVER_100 = value -> Preload.json(value).get("amount").decimalValue().compareTo(BigDecimal.valueOf(100)) > 0;
     static final Map<String, String> LATEST = Map.of("KAFKA_AUTO_OFFSET_RESET", "latest");
-    private static final Map<String, String> OUTPUT = Map.of("order-filter", Topics.HIGH_VALUE_ORDERS.name(),
-            "order-enricher", Topics.ENRICHED_ORDERS.name(), "customer-stats", Topics.CUSTOMER_STATS.name(),
-            "customer-join", Topics.CUSTOMER_ENRICHED_ORDERS.name());
 
     /** One subject; the histogram in microseconds (at millisecond resolution). */
     record Result(String subject, double rate, Histogram histogram, long expected, long seen) {
         double ms(double percentile) {
             return histogram.getValueAtPercentile(percentile) / 1000.0;
         }
-    }
-
-    private final Benchmark bench;
-    private final double rate;
-
-    Latency(Benchmark bench, double rate) {
-        this.bench = bench;
-        this.rate = rate;
     }
 
     /** The three ceilings, then every service but product-revenue (its window's final record comes after the hour + grace by design). */
@@ -56,11 +45,12 @@ final class Latency {
                     () -> bench.startCeiling(kind, group, 100, "latest")), results::add);
         }
         for (String service : bench.services) {
-            if (OUTPUT.containsKey(service)) {
+            if (!service.equals("product-revenue")) {
                 String appId = bench.newAppId(service + "-latency");
                 Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0, Map.of(), LATEST);
-                bench.attempt(service + " latency", () -> measure(service, appId, OUTPUT.get(service), service.equals("order-filter"),
-                        service.equals("customer-join"), () -> bench.startService(service, appId, env)), results::add);
+                String output = Topics.service(service).outputs().get(0).name(); // customer-stats: its stats, not its alerts
+                bench.attempt(service + " latency", () -> measure(service, appId, output, service.equals("order-filter"),
+                        service.equals("customer-join"), () -> bench.service(service, appId, env).start()), results::add);
             }
         }
         return results;
@@ -75,15 +65,14 @@ final class Latency {
         AtomicLong seenAny = new AtomicLong();
         return bench.using(start.get(), appId, proc -> {
             proc.awaitRunning(Duration.ofSeconds(120));
-            try (Feed feed = new Feed(bench, rate, 7, filtered ? OVER_100 : v -> true);
-                 Tail output = new Tail(bench.cluster, outputTopic, record -> {
-                     seenAny.incrementAndGet();
-                     if (record.timestamp() >= window[0] && record.timestamp() < window[1]) {
-                         histogram.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()) * 1000);
-                         seen.incrementAndGet();
-                     }
-                 })) {
-                feed.start();
+            try (Tail output = new Tail(bench.cluster, outputTopic, record -> {
+                    seenAny.incrementAndGet();
+                    if (record.timestamp() >= window[0] && record.timestamp() < window[1]) {
+                        histogram.recordValue(Math.max(0, System.currentTimeMillis() - record.timestamp()) * 1000);
+                        seen.incrementAndGet();
+                    }
+                });
+                 Feed feed = new Feed(bench, rate, 7, filtered ? OVER_100 : v -> true)) {
                 if (!Benchmark.await(List.of(proc), 50, Duration.ofSeconds(120), () -> seenAny.get() > 0)) {
                     throw new IllegalStateException(subject + ": no output within 120 s of the feed's start");
                 }
@@ -141,7 +130,7 @@ final class Latency {
     /**
      * The generator's orders open loop at {@code rate}: order n is due at start + n / rate and carries that instant as its
      * timestamp, so a sender that falls behind shows as latency (no coordinated omission). Customer updates go between the
-     * orders; the generator's initial customers wait for {@link #sendCustomers()}.
+     * orders; the generator's initial customers wait for {@link #sendCustomers()}. Starts at once.
      */
     static final class Feed implements AutoCloseable {
         private final KafkaProducer<String, byte[]> producer;
@@ -187,9 +176,6 @@ final class Latency {
                 }
             }, "feed");
             thread.setDaemon(true);
-        }
-
-        void start() {
             thread.start();
         }
 

@@ -24,8 +24,6 @@ final class Preload {
 
     static final Duration SPAN = Duration.ofHours(24);
     private static final long HOUR = Duration.ofHours(1).toMillis();
-    static final Map<String, String> PRODUCER = Map.of(ProducerConfig.BATCH_SIZE_CONFIG, "262144",
-            ProducerConfig.LINGER_MS_CONFIG, "50", ProducerConfig.CLIENT_ID_CONFIG, "bench-preload");
 
     /** What was written, with each order's timestamp and partition (in the order sent) for {@link #expectedRevenue}. */
     record Result(long orders, long customerRecords, double avgOrderBytes, Map<TopicPartition, Long> ordersEnd,
@@ -50,24 +48,23 @@ final class Preload {
         long customerRecords = 0;
         long bytes = 0;
         AtomicReference<Exception> failure = new AtomicReference<>();
-        var properties = GeneratorProducer.producerProperties(cluster.bootstrap(), PRODUCER);
-        try (Producer<String, byte[]> producer = GeneratorProducer.producer(properties)) {
+        try (Producer<String, byte[]> producer = GeneratorProducer.producer(GeneratorProducer.producerProperties(cluster.bootstrap(),
+                Map.of(ProducerConfig.BATCH_SIZE_CONFIG, "262144", ProducerConfig.LINGER_MS_CONFIG, "50", ProducerConfig.CLIENT_ID_CONFIG,
+                        "bench-preload")))) {
             for (GeneratedRecord record : new DataGenerator(options)) {
                 byte[] value = record.value();
-                int index = -1;
-                if (record.kind() == GeneratedRecord.Kind.ORDER) {
+                int at = record.kind() == GeneratedRecord.Kind.ORDER ? orders++ : -1;
+                if (at >= 0) {
                     ObjectNode order = (ObjectNode) json(value);
                     order.remove("created_at"); // the record timestamp says it
                     value = Json.MAPPER.writeValueAsBytes(order);
-                    index = orders++;
-                    times[index] = record.timestamp();
+                    times[at] = record.timestamp();
                     bytes += value.length;
                 } else if (record.isOrderSlot()) {
                     throw new IllegalStateException("the preload has no bad records: " + record);
                 } else {
                     customerRecords++;
                 }
-                int at = index;
                 producer.send(new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(), value), (metadata, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.*;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
+import java.util.stream.*;
 import org.apache.kafka.common.utils.internals.AppInfoParser;
 
 /**
@@ -34,8 +34,7 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
                 List.of("Kafka", AppInfoParser.getVersion() + "; one broker (KRaft, own JVM, -Xmx1g), 3 partitions per topic"),
                 List.of("input", preload == null ? "-" : f("%,d orders (avg %.0f bytes, event times ascending over %d h) over %,d customers"
                         + " and %d products + %,d customer records, preloaded in %.1f s", preload.orders(), preload.avgOrderBytes(),
-                        Preload.SPAN.toHours(), o.customers, o.products, preload.customerRecords(),
-                        preload.elapsed().toMillis() / 1e3)),
+                        Preload.SPAN.toHours(), o.customers, o.products, preload.customerRecords(), preload.elapsed().toMillis() / 1e3)),
                 List.of("services", "`java " + o.jvm + " -jar <service>.jar`, the ceilings with the same flags")));
         throughputTables(md);
         Optional<Latency.Result> copy = latency.stream().filter(r -> r.subject().equals(Kind.NON_BLOCKING.subject)).findFirst();
@@ -55,14 +54,12 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
                         + " processing", "per partition", "changelog records restored", "load at the restart", "state"),
                 restarts.stream().map(r -> List.of(r.event(), r.variant().isEmpty() ? "default" : r.variant(),
                         r.membership().name().toLowerCase(), "" + r.standbys(), "" + r.instances(), f("%,d", r.customers()),
-                        f("%.1f", r.toRunning()),
-                        f("%.1f", r.queryable()), f("%.1f", r.survivorQueryable()), f("%.1f", r.processing()),
+                        f("%.1f", r.toRunning()), f("%.1f", r.queryable()), f("%.1f", r.survivorQueryable()), f("%.1f", r.processing()),
                         r.perPartition().stream().map(s -> f("%.1f", s)).toList().toString(), f("%,d", r.restored()), r.load(),
                         (r.exact() ? "exact (" : "**WRONG** (") + r.detail() + ")")).toList());
         targets(md);
-        List<String> all = new ArrayList<>(o.failures.stream().map(f -> "FAILED " + f).toList());
-        all.addAll(notes);
-        all.forEach(n -> md.append("- ").append(n).append('\n'));
+        o.failures.forEach(f -> md.append("- FAILED ").append(f).append('\n'));
+        notes.forEach(n -> md.append("- ").append(n).append('\n'));
         return md.toString();
     }
 
@@ -104,12 +101,8 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
         int at = throughput.indexOf(r);
         List<Double> around = new ArrayList<>();
         for (int step : new int[] {-1, 1}) {
-            for (int i = at + step; !r.isCopy() && i >= 0 && i < throughput.size(); i += step) {
-                if (throughput.get(i).isCopy() && Double.isFinite(figure.applyAsDouble(throughput.get(i)))) {
-                    around.add(figure.applyAsDouble(throughput.get(i)));
-                    break;
-                }
-            }
+            IntStream.iterate(at + step, i -> !r.isCopy() && i >= 0 && i < throughput.size(), i -> i + step).mapToObj(throughput::get)
+                    .filter(Throughput.Result::isCopy).mapToDouble(figure).filter(Double::isFinite).findFirst().ifPresent(around::add);
         }
         List<Double> copies = around.isEmpty() ? throughput.stream().filter(Throughput.Result::isCopy).map(figure::applyAsDouble)
                 .filter(Double::isFinite).toList() : around;
@@ -135,24 +128,22 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
                 .mapToDouble(Throughput.Result::cpuPerMillion).average().orElse(Double.NaN);
         List<List<String>> rows = new ArrayList<>();
         for (String s : o.services) {
-            boolean stateless = List.of("order-filter", "order-enricher").contains(s);
             double share = switch (s) {
                 case "order-filter" -> 0.80;
                 case "order-enricher" -> 0.70;
                 case "product-revenue" -> 1.20;
                 default -> 0.50;
             };
-            StreamsFloor.Kind floorKind = List.of("customer-stats", "customer-join").contains(s) ? StreamsFloor.Kind.REPARTITION
-                    : StreamsFloor.Kind.COPY;
-            String floor = find(floorKind.subject, Guarantee.EXACTLY_ONCE_V2, 100).map(r -> f("%.2f", ratio(r))).orElse("-");
+            Optional<Throughput.Result> floor = find((List.of("customer-stats", "customer-join").contains(s) ? StreamsFloor.Kind.REPARTITION
+                    : StreamsFloor.Kind.COPY).subject, Guarantee.EXACTLY_ONCE_V2, 100);
             Optional<Throughput.Result> eos = find(s, Guarantee.EXACTLY_ONCE_V2, commit);
             Optional<Throughput.Result> alos = find(s, Guarantee.AT_LEAST_ONCE, commit);
-            eos.ifPresent(e -> rows.add(List.of(f("%s exactly-once >= %.2f x the copy", s, share), f("%.2f", ratio(e)), floor,
-                    verdict(ratio(e) >= share))));
-            double cpuBound = s.equals("product-revenue") ? 12 : (stateless ? 1.5 : 3) * loopCpu;
+            eos.ifPresent(e -> rows.add(List.of(f("%s exactly-once >= %.2f x the copy", s, share), f("%.2f", ratio(e)),
+                    floor.map(r -> f("%.2f", ratio(r))).orElse("-"), verdict(ratio(e) >= share))));
+            double cpuBound = s.equals("product-revenue") ? 12 : (List.of("order-filter", "order-enricher").contains(s) ? 1.5 : 3) * loopCpu;
             eos.filter(e -> Double.isFinite(cpuBound)).ifPresent(e -> rows.add(List.of(f("%s CPU s/1M <= %.1f", s, cpuBound),
-                    f("%.1f", e.cpuPerMillion()), find(floorKind.subject, Guarantee.EXACTLY_ONCE_V2, 100)
-                            .map(r -> f("%.1f", r.cpuPerMillion())).orElse("-"), verdict(e.cpuPerMillion() <= cpuBound))));
+                    f("%.1f", e.cpuPerMillion()), floor.map(r -> f("%.1f", r.cpuPerMillion())).orElse("-"),
+                    verdict(e.cpuPerMillion() <= cpuBound))));
             eos.flatMap(e -> alos.map(a -> ratio(e) / ratio(a))).ifPresent(x -> rows.add(List.of(s + " exactly-once >= 0.85 x at-least-once",
                     f("%.2f", x), "-", verdict(x >= 0.85))));
         }
@@ -190,12 +181,8 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
 
     /** A formatted figure; "-" where it could not be measured (NaN). */
     private static String f(String format, Object... values) {
-        for (Object v : values) {
-            if (v instanceof Double d && !Double.isFinite(d)) {
-                return "-";
-            }
-        }
-        return String.format(Locale.ROOT, format, values);
+        boolean unmeasured = Arrays.stream(values).anyMatch(v -> v instanceof Double d && !Double.isFinite(d));
+        return unmeasured ? "-" : String.format(Locale.ROOT, format, values);
     }
 
     private static String proc(String file, String prefix) {

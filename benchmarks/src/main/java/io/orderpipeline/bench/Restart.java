@@ -20,7 +20,7 @@ import org.apache.kafka.common.utils.Utils;
  * Restart and restore of customer-stats with a state of N customers: the instance holding the active stateful tasks is killed
  * (or stopped, or a second one joins) and started again at once; measured from that start (benchmarks/README.md, Restart).
  */
-final class Restart {
+record Restart(Benchmark bench) {
 
     private static final int PARTITIONS = 3;
     private static final Pattern RESTORED = Pattern.compile("Finished restoring changelog.*with a total number of (\\d+) records");
@@ -30,13 +30,8 @@ final class Restart {
             double queryable, double survivorQueryable, double processing, List<Double> perPartition, long restored, String load,
             boolean exact, String detail) { }
 
-    private final Benchmark bench;
     /** The services' logging plus Kafka Streams' changelog restores (StoreChangelogReader) at INFO: read from this jar. */
-    private final String logging = "-Dlogback.configurationFile=" + Restart.class.getResource("/restart-logback.xml");
-
-    Restart(Benchmark bench) {
-        this.bench = bench;
-    }
+    private static final String LOGGING = "-Dlogback.configurationFile=" + Restart.class.getResource("/restart-logback.xml");
 
     /** Every size x membership x standbys x event, each variant right after its baseline. */
     List<Result> run() {
@@ -71,7 +66,7 @@ final class Restart {
                 own.put("KAFKA_GROUP_INSTANCE_ID", appId + "-i" + i);
             }
             procs.add(bench.service("customer-stats", appId + "-" + i, bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0, own,
-                    variantEnv), logging));
+                    variantEnv), LOGGING));
         }
         Map<Long, long[]> totals = new ConcurrentHashMap<>(); // customer -> {count, nanos}
         try (Latency.Tail tail = new Latency.Tail(bench.cluster, Topics.CUSTOMER_STATS.name(), record -> {
@@ -144,14 +139,13 @@ final class Restart {
             Map<Long, Long> counts = new LinkedHashMap<>();
             probes.forEach(c -> counts.put(c, totals.get(c)[0]));
             boolean exact = counts.values().stream().allMatch(c -> c == 2);
-            int survivor = procs.size() == 1 ? -1 : 1 - victim;
             long restored = restarted.linesContaining("Finished restoring changelog").stream().map(RESTORED::matcher)
                     .filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
             String detail = (event.equals("scale-out") ? "instance " + victim + " joined " + instances : event + " of instance " + victim
                     + " of " + instances) + (refused > 0 ? "; " + refused + " start(s) refused before (exited)" : "")
                     + "; probe counts " + counts;
             Result r = new Result(event, variant, standbys, membership, procs.size(), customers, (running.nanos() - restart) / 1e9,
-                    (queryable.get(victim) - restart) / 1e9, survivor < 0 ? Double.NaN : (queryable.get(survivor) - restart) / 1e9,
+                    (queryable.get(victim) - restart) / 1e9, procs.size() == 1 ? Double.NaN : (queryable.get(1 - victim) - restart) / 1e9,
                     perPartition.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), perPartition, restored, load, exact, detail);
             System.out.printf("  customer-stats%s %s, standby %d, %,d customers: RUNNING after %.1f s, queryable after %.1f s (survivor %.1f s);"
                     + " every partition processing after %.1f s; %,d changelog records restored; load %s; state %s%n",

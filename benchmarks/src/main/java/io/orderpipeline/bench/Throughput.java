@@ -11,7 +11,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /** How fast each subject drains the preloaded input, between non-blocking copies (benchmarks/README.md, Throughput). */
-final class Throughput {
+record Throughput(Benchmark bench, Preload.Result preload) {
 
     /**
      * One drain. Steady: records/s from the moment half the orders are committed (after a fresh JVM's JIT warm-up), NaN when
@@ -28,21 +28,13 @@ final class Throughput {
         }
     }
 
-    private final Benchmark bench;
-    private final Preload.Result preload;
-    private final List<Result> results = new ArrayList<>();
-
-    Throughput(Benchmark bench, Preload.Result preload) {
-        this.bench = bench;
-        this.preload = preload;
-    }
-
     List<Result> run() {
         System.out.println("throughput (drain the preloaded orders); warm-up of the broker: one non-blocking copy, not counted");
         bench.attempt("warm-up copy", () -> ceiling(Kind.NON_BLOCKING), r -> { });
-        ceilings(Kind.NON_BLOCKING, Kind.BLOCKING, Kind.TRANSACTIONAL);
+        List<Result> results = new ArrayList<>();
+        ceilings(results, Kind.NON_BLOCKING, Kind.BLOCKING, Kind.TRANSACTIONAL);
         for (StreamsFloor.Kind floor : StreamsFloor.Kind.values()) {
-            ceilings(Kind.NON_BLOCKING);
+            ceilings(results, Kind.NON_BLOCKING);
             bench.attempt(floor.subject, () -> floor(floor), results::add);
         }
         for (String service : bench.services) {
@@ -50,7 +42,7 @@ final class Throughput {
                 for (long commit : bench.commitIntervals) {
                     for (Guarantee guarantee : bench.guaranteesAt(commit)) {
                         bench.variants.forEach((name, env) -> {
-                            ceilings(Kind.NON_BLOCKING);
+                            ceilings(results, Kind.NON_BLOCKING);
                             String subject = service + (name.isEmpty() ? "" : " [" + name + "]");
                             bench.attempt(subject + " " + guarantee.config() + " " + commit,
                                     () -> service(service, subject, guarantee, commit, env), results::add);
@@ -59,11 +51,11 @@ final class Throughput {
                 }
             }
         }
-        ceilings(Kind.NON_BLOCKING, Kind.BLOCKING, Kind.TRANSACTIONAL, Kind.NON_BLOCKING);
+        ceilings(results, Kind.NON_BLOCKING, Kind.BLOCKING, Kind.TRANSACTIONAL, Kind.NON_BLOCKING);
         return results;
     }
 
-    private void ceilings(Kind... kinds) {
+    private void ceilings(List<Result> results, Kind... kinds) {
         for (Kind kind : kinds) {
             bench.attempt(kind.subject, () -> ceiling(kind), results::add);
         }
@@ -74,12 +66,13 @@ final class Throughput {
         return drain(bench.startCeiling(kind, group, 100, "earliest"), kind.subject, group, kind.guarantee, 100, preload.ordersEnd(), null);
     }
 
-    /** Kafka Streams' own cost: a {@link StreamsFloor}, exactly-once at 100 ms like the targets, the services' environment. */
+    /** Kafka Streams' own cost: a {@link StreamsFloor}, exactly-once at 100 ms like the targets, the services' JVM flags and environment. */
     private Result floor(StreamsFloor.Kind kind) {
         String appId = bench.newAppId("floor-" + kind.name().toLowerCase());
         Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 100, Map.of(), Map.of());
-        return drain(bench.startFloor(kind, env, appId + "-out"), kind.subject, appId, Guarantee.EXACTLY_ONCE_V2, 100, preload.ordersEnd(),
-                p -> { });
+        bench.cluster.createTopics(List.of(appId + "-dlq", appId + "-out"), 3, (short) 1);
+        return drain(bench.startMain(StreamsFloor.class, appId, bench.jvmFlags(), env, kind.name(), appId + "-out"), kind.subject, appId,
+                Guarantee.EXACTLY_ONCE_V2, 100, preload.ordersEnd(), p -> { });
     }
 
     /** A service from its jar with a fresh application id; a variant adds its environment. product-revenue's count is checked. */
@@ -91,10 +84,10 @@ final class Throughput {
             inputs.putAll(preload.customersEnd());
         }
         if (!service.equals("product-revenue")) {
-            return drain(bench.startService(service, appId, env), subject, appId, guarantee, commitMs, inputs, p -> { });
+            return drain(bench.service(service, appId, env).start(), subject, appId, guarantee, commitMs, inputs, p -> { });
         }
         Map<TopicPartition, Long> outputFrom = Preload.revenueMarks(bench.cluster);
-        Result r = drain(bench.startService(service, appId, env), subject, appId, guarantee, commitMs, inputs, proc -> {
+        Result r = drain(bench.service(service, appId, env).start(), subject, appId, guarantee, commitMs, inputs, proc -> {
             // its partial sums go out every 100 ms of wall clock: its input can be committed before the last are written;
             // wait until its repartition topic stops growing (well before a partition turns idle at 30 s)
             List<TopicPartition> repartition = bench.cluster.partitions(bench.cluster.repartitionTopics(appId));
@@ -134,16 +127,15 @@ final class Throughput {
                     Duration.ofSeconds(60 + preload.orders() / 500), 0.5);
             long done = System.nanoTime();
             long orders = preload.orders();
-            double seconds = (done - running.nanos()) / 1e9;
             long steadyRecords = orders - half[1];
             double steadySeconds = (done - half[0]) / 1e9;
             boolean steady = steadyRecords >= orders * 0.25 && steadySeconds >= 0.2;
-            Result r = new Result(subject, guarantee, commitMs, orders, seconds, (running.nanos() - proc.startNanos()) / 1e9,
-                    steady ? steadyRecords / steadySeconds : Double.NaN, (proc.cpuSeconds() - cpu) * 1e6 / orders,
-                    (bench.broker.cpuSeconds() - brokerCpu) * 1e6 / orders, proc.peakRssMb(), null);
+            Result r = new Result(subject, guarantee, commitMs, orders, (done - running.nanos()) / 1e9,
+                    (running.nanos() - proc.startNanos()) / 1e9, steady ? steadyRecords / steadySeconds : Double.NaN,
+                    (proc.cpuSeconds() - cpu) * 1e6 / orders, (bench.broker.cpuSeconds() - brokerCpu) * 1e6 / orders, proc.peakRssMb(), null);
             System.out.printf("  %-33s %-16s commit %5d ms: %,7.0f records/s (%5.1f s; running after %4.1f s), steady %,7.0f/s;"
                     + " CPU s per 1M: %4.1f + broker %4.1f; peak RSS %4.0f MB; load %s%n", subject, guarantee.config(), commitMs,
-                    r.perSecond(), seconds, r.startupSeconds(), r.steadyPerSecond(), r.cpuPerMillion(), r.brokerCpuPerMillion(),
+                    r.perSecond(), r.seconds(), r.startupSeconds(), r.steadyPerSecond(), r.cpuPerMillion(), r.brokerCpuPerMillion(),
                     r.peakRssMb(), Benchmark.loadAverage());
             if (drained != null) {
                 drained.accept(proc);
