@@ -102,7 +102,6 @@ class KeyRouterTest {
             this.metadata = metadata;
         }
 
-
         @Override
         public State state() {
             return State.REBALANCING;

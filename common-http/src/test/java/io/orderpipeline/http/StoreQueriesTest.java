@@ -99,7 +99,6 @@ class StoreQueriesTest {
             super(TestStreams.topology(), TestStreams.properties(stateDir));
         }
 
-
         @Override
         public State state() {
             return State.RUNNING; // allActive asks for a running app

@@ -54,6 +54,11 @@ public final class ServiceProcess implements AutoCloseable {
     public static final int SIGKILL_EXIT = 137;
     /** Lines of output kept in memory (the log file has them all). */
     static final int KEPT_LINES = 100_000;
+    private static final Set<ServiceProcess> LIVE = ConcurrentHashMap.newKeySet();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(1500)).build();
+
+    private static final AtomicBoolean REAPER = new AtomicBoolean();
+
     /**
      * The variables a child never inherits from this JVM's environment, only gets from its caller:
      * every {@code KAFKA_*} and every declared variable but {@code LOG_LEVEL} (so
@@ -64,10 +69,6 @@ public final class ServiceProcess implements AutoCloseable {
         return variable.startsWith(EnvVariable.KAFKA_PREFIX)
                 || EnvVariable.named(variable).filter(declared -> declared != EnvVariable.LOG_LEVEL).isPresent();
     }
-    private static final Set<ServiceProcess> LIVE = ConcurrentHashMap.newKeySet();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(1500)).build();
-
-    private static final AtomicBoolean REAPER = new AtomicBoolean();
 
     /** A line of output and when it was read ({@link System#nanoTime()}). */
     public record Line(long nanos, String text) {
