@@ -2,6 +2,7 @@ package io.orderpipeline.bench;
 
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.launch.ClusterReader;
 import io.orderpipeline.launch.ServiceProcess;
@@ -38,7 +39,7 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--orders", description = "orders preloaded (default 1000000; --quick 40000)") Long orders;
     @Option(names = "--customers", defaultValue = "10000", description = "customers in the orders (${DEFAULT-VALUE})") int customers;
     @Option(names = "--products", defaultValue = "30", description = "products (${DEFAULT-VALUE})") int products;
-    @Option(names = "--services", split = ",", description = "services measured (default: all five)") List<String> services = Topics.SERVICES;
+    @Option(names = "--services", split = ",", description = "services measured (default: all five)") List<String> services = Services.NAMES;
     @Option(names = "--only", split = ",", description = "phases: ${COMPLETION-CANDIDATES} (default: all)")
     Set<Phase> phases = EnumSet.allOf(Phase.class);
     @Option(names = "--guarantees", split = ",", description = "${COMPLETION-CANDIDATES} (default both; at-least-once only at the first"
@@ -145,7 +146,7 @@ public final class Benchmark implements Callable<Integer> {
         if (quick && full) {
             throw new ParameterException(new CommandLine(this), "--quick or --full, not both");
         }
-        check(services, Topics.SERVICES, "--services");
+        check(services, Services.NAMES, "--services");
         check(restarts, List.of("kill9", "sigterm", "scale-out"), "--restarts");
         check(standbys, List.of(0, 1), "--standbys");
         for (String v : variantArgs) {

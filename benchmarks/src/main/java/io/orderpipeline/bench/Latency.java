@@ -2,7 +2,7 @@ package io.orderpipeline.bench;
 
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.bench.Ceiling.Kind;
-import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.generator.*;
 import io.orderpipeline.launch.*;
 import java.math.BigDecimal;
@@ -48,7 +48,7 @@ record Latency(Benchmark bench, double rate) {
             if (!service.equals("product-revenue")) {
                 String appId = bench.newAppId(service + "-latency");
                 Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0, Map.of(), LATEST);
-                String output = Topics.service(service).outputs().get(0).name(); // customer-stats: its stats, not its alerts
+                String output = Services.named(service).outputs().get(0).name(); // customer-stats: its stats, not its alerts
                 bench.attempt(service + " latency", () -> measure(service, appId, output, service.equals("order-filter"),
                         service.equals("customer-join"), () -> bench.service(service, appId, env).start()), results::add);
             }

@@ -38,7 +38,7 @@ public final class StreamsFloor {
     /** Args: the kind and the output topic; everything else from the environment, as a service's. */
     public static void main(String[] args) {
         Kind kind = Kind.valueOf(args[0]);
-        ServiceConfig config = ServiceConfig.fromEnv("streams-floor");
+        ServiceConfig config = ServiceConfig.of("streams-floor", false, System.getenv());
         StreamsApp app = StreamsApp.create(config, topology(kind, args[1]));
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "streams-floor-shutdown"));
         app.run();

@@ -51,7 +51,7 @@ public enum EnvVariable {
         this.readIn = readIn;
     }
 
-    /** The services (application names, {@link Topics#SERVICES}) that read it, in pipeline order. */
+    /** The services (application names, {@link Services#NAMES}) that read it, in pipeline order. */
     public List<String> services() {
         return services;
     }
@@ -78,7 +78,7 @@ public enum EnvVariable {
 
     /** Who reads what, as lists of service names. */
     private static final class Readers {
-        static final List<String> ALL = Topics.SERVICES;
-        static final List<String> QUERY_SERVICES = Topics.PIPELINE.stream().filter(Service::http).map(Service::name).toList();
+        static final List<String> ALL = Services.NAMES;
+        static final List<String> QUERY_SERVICES = Services.ALL.stream().filter(Service::http).map(Service::name).toList();
     }
 }

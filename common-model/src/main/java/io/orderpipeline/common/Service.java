@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One of the five services, as {@link Topics#PIPELINE} lists them: the inventory that the local
+ * One of the five services, as {@link Services#ALL} lists them: the inventory that the local
  * stack, the end-to-end tests, the benchmark and the deployment checks all read.
  *
  * @param name      the module, its jar ({@code <name>/target/<name>.jar}) and its default application id

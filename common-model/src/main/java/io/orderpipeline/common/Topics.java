@@ -1,7 +1,5 @@
 package io.orderpipeline.common;
 
-import java.util.List;
-import java.util.stream.Stream;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -55,26 +53,6 @@ public final class Topics {
     public static final Topic<String, CustomerEnrichedOrder> CUSTOMER_ENRICHED_ORDERS =
             new Topic<>("customer-enriched-orders", KEY, JsonSerde.of(CustomerEnrichedOrder.class));
 
-    /**
-     * Every service, in pipeline order: what it reads and writes, whether it serves queries, its port
-     * on the host. The one inventory of the suite (docker-compose.yml and deploy/kubernetes are
-     * checked against it by e2e-tests' ComposeEnvironmentIT and KubernetesManifestsIT).
-     */
-    public static final List<Service> PIPELINE = List.of(
-            new Service("order-filter", List.of(ORDERS), List.of(HIGH_VALUE_ORDERS), false, 8083),
-            new Service("order-enricher", List.of(ORDERS), List.of(ENRICHED_ORDERS), false, 8084),
-            new Service("customer-stats", List.of(ORDERS), List.of(CUSTOMER_STATS, CUSTOMER_ALERTS), true, 8081),
-            new Service("product-revenue", List.of(ORDERS), List.of(PRODUCT_REVENUE_HOURLY, PRODUCT_REVENUE_LATE), true, 8080),
-            new Service("customer-join", List.of(ORDERS, CUSTOMERS), List.of(CUSTOMER_ENRICHED_ORDERS), true, 8082));
-
-    /** The application id (service name) of every service, in pipeline order. */
-    public static final List<String> SERVICES = PIPELINE.stream().map(Service::name).toList();
-
-    /** Input and output topics (not the dead-letter topics): the services' inputs, then their outputs. */
-    public static final List<Topic<String, ?>> ALL = Stream.concat(
-            PIPELINE.stream().flatMap(s -> s.inputs().stream()), PIPELINE.stream().flatMap(s -> s.outputs().stream()))
-            .distinct().toList();
-
     private Topics() {
     }
 
@@ -96,12 +74,6 @@ public final class Topics {
             }
             return key;
         });
-    }
-
-    /** The service called {@code name}. */
-    public static Service service(String name) {
-        return PIPELINE.stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no service " + name + " (one of " + SERVICES + ")"));
     }
 
     private static boolean isLong(String key) {

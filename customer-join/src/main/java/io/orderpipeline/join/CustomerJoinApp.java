@@ -1,5 +1,6 @@
 package io.orderpipeline.join;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.runtime.StreamsApp;
@@ -8,7 +9,6 @@ import org.apache.kafka.streams.StreamsConfig;
 
 public final class CustomerJoinApp {
 
-    public static final String SERVICE = "customer-join";
     /**
      * The least {@code max.task.idle.ms} of customer-join ({@link #config}): how long the join's task
      * waits for {@code customers-by-id} when that partition is caught up and orders are waiting.
@@ -20,23 +20,6 @@ public final class CustomerJoinApp {
      * The cost: up to this long after each lull in customer updates, once per task.
      */
     static final long MIN_TASK_IDLE_MS = 1000;
-
-    private CustomerJoinApp() {
-    }
-
-    public static void main(String[] args) {
-        ServiceConfig config = config(ServiceConfig.fromEnvWithHttp(SERVICE));
-        // the versioned customers store is rebuilt from its changelog at each start: reopened
-        // from disk, the versioned store of Kafka Streams 4.3.1 and 4.4.0 loses sight of older
-        // versions (VersionedStoreReopenBugTest)
-        StreamsApp app = StreamsApp.createFromChangelogs(config, CustomerJoinTopology.build());
-        HttpServer http = CustomerJoinRoutes.start(config, app.streams());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            http.close();
-            app.close();
-        }, SERVICE + "-shutdown"));
-        app.run();
-    }
 
     /**
      * The service's configuration: the environment's, with customer-join's own task idling (a
@@ -51,5 +34,16 @@ public final class CustomerJoinApp {
         long commitMs = Long.parseLong(props.getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100").trim());
         long idleMs = exactlyOnce ? Math.max(MIN_TASK_IDLE_MS, 2 * commitMs) : MIN_TASK_IDLE_MS;
         return fromEnvironment.withDefault(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, String.valueOf(idleMs));
+    }
+
+    public static void main(String[] args) {
+        ServiceConfig config = config(ServiceConfig.fromEnv(Services.CUSTOMER_JOIN));
+        // the versioned customers store is rebuilt from its changelog at each start: reopened
+        // from disk, the versioned store of Kafka Streams 4.3.1 and 4.4.0 loses sight of older
+        // versions (VersionedStoreReopenBugTest)
+        try (StreamsApp app = StreamsApp.createFromChangelogs(config, CustomerJoinTopology.build());
+                HttpServer http = CustomerJoinRoutes.start(config, app.streams())) {
+            app.run();
+        }
     }
 }

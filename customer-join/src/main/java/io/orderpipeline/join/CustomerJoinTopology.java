@@ -21,7 +21,6 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -114,19 +113,13 @@ public final class CustomerJoinTopology {
     /**
      * Forwards every customer record (a tombstone too) to the table unchanged, keeping in
      * {@link #STREAM_TIME_STORE} the newest timestamp seen, as the versioned store keeps its own.
+     * Customer updates are few, so the store is looked up for each one.
      */
     private static final class StreamTime extends ContextualFixedKeyProcessor<String, Customer, Customer> {
 
-        private KeyValueStore<String, Long> streamTime;
-
-        @Override
-        public void init(FixedKeyProcessorContext<String, Customer> context) {
-            super.init(context);
-            this.streamTime = context.getStateStore(STREAM_TIME_STORE);
-        }
-
         @Override
         public void process(FixedKeyRecord<String, Customer> record) {
+            KeyValueStore<String, Long> streamTime = context().getStateStore(STREAM_TIME_STORE);
             Long seen = streamTime.get(STREAM_TIME_KEY);
             if (seen == null || record.timestamp() > seen) {
                 streamTime.put(STREAM_TIME_KEY, record.timestamp());

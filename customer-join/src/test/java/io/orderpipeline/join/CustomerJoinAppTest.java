@@ -2,6 +2,7 @@ package io.orderpipeline.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.runtime.ServiceConfig;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
@@ -11,9 +12,9 @@ class CustomerJoinAppTest {
 
     @Test
     void theJoinWaitsForCustomersStillInAnOpenTransactionUnlessToldOtherwise() {
-        assertThat(CustomerJoinApp.config(ServiceConfig.of(CustomerJoinApp.SERVICE, true, Map.of())).streamsProperties())
+        assertThat(CustomerJoinApp.config(ServiceConfig.of(Services.CUSTOMER_JOIN, Map.of())).streamsProperties())
                 .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "1000");
-        assertThat(CustomerJoinApp.config(ServiceConfig.of(CustomerJoinApp.SERVICE, true, Map.of("KAFKA_MAX_TASK_IDLE_MS", "-1")))
+        assertThat(CustomerJoinApp.config(ServiceConfig.of(Services.CUSTOMER_JOIN, Map.of("KAFKA_MAX_TASK_IDLE_MS", "-1")))
                 .streamsProperties()).containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
     }
 
@@ -27,7 +28,7 @@ class CustomerJoinAppTest {
     }
 
     private static String idle(Map<String, String> env) {
-        return CustomerJoinApp.config(ServiceConfig.of(CustomerJoinApp.SERVICE, true, env)).streamsProperties()
+        return CustomerJoinApp.config(ServiceConfig.of(Services.CUSTOMER_JOIN, env)).streamsProperties()
                 .getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG);
     }
 }

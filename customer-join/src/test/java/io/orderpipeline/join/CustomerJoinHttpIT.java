@@ -4,6 +4,7 @@ import static io.orderpipeline.common.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.TestDriverSupport;
@@ -66,7 +67,7 @@ class CustomerJoinHttpIT {
         }
         for (int i = 0; i < 2; i++) {
             ports[i] = KafkaBroker.freePort();
-            ServiceConfig config = CustomerJoinApp.config(ServiceConfig.of(CustomerJoinApp.SERVICE, true, Map.of(
+            ServiceConfig config = CustomerJoinApp.config(ServiceConfig.of(Services.CUSTOMER_JOIN, Map.of(
                     ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     ServiceConfig.APPLICATION_ID, APPLICATION_ID,
                     ServiceConfig.STATE_DIR, dir.resolve("state-" + i).toString(),

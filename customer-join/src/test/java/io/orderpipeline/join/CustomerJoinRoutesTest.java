@@ -2,6 +2,7 @@ package io.orderpipeline.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Customer;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.TestHttp;
@@ -68,7 +69,7 @@ class CustomerJoinRoutesTest {
 
     @BeforeAll
     static void start() {
-        ServiceConfig config = ServiceConfig.of(CustomerJoinApp.SERVICE, true, Map.of(
+        ServiceConfig config = ServiceConfig.of(Services.CUSTOMER_JOIN, Map.of(
                 ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1", ServiceConfig.STATE_DIR, stateDir.toString()));
         streams = new KafkaStreams(CustomerJoinTopology.build(), config.streamsProperties());
         server = HttpServer.start(0, streams, () -> { }, new CustomerJoinRoutes(fake)::register);

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.BadCustomers;
 import io.orderpipeline.common.BadOrders;
 import io.orderpipeline.common.Customer;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.Test;
 
 class CustomerJoinTopologyTest {
 
-    private static final String SERVICE = "customer-join";
+    private static final String SERVICE = Services.CUSTOMER_JOIN.name();
     private static final Customer ADA = new Customer(42, "Ada Lovelace", "enterprise", "GB");
     private static final Customer ADA_RENAMED = new Customer(42, "Ada King", "strategic", "FR");
     private static final Customer ADA_MOVED = new Customer(42, "Ada King", "strategic", "US");

@@ -1,6 +1,7 @@
 package io.orderpipeline.stats;
 
 import io.orderpipeline.common.EnvVariable;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
 import io.orderpipeline.runtime.StreamsApp;
@@ -9,24 +10,9 @@ import org.apache.kafka.streams.Topology;
 
 public final class CustomerStatsApp {
 
-    public static final String SERVICE = "customer-stats";
     /** The total a customer must go over to raise an alert; a decimal, default 10000. */
     public static final String ALERT_THRESHOLD = EnvVariable.ALERT_THRESHOLD.name();
     public static final BigDecimal DEFAULT_ALERT_THRESHOLD = new BigDecimal("10000");
-
-    private CustomerStatsApp() {
-    }
-
-    public static void main(String[] args) {
-        ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
-        StreamsApp app = StreamsApp.create(config, topology(config));
-        HttpServer http = CustomerStatsRoutes.start(config, app.streams());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            http.close();
-            app.close();
-        }, SERVICE + "-shutdown"));
-        app.run();
-    }
 
     /** The service's topology, configured from {@code config}. */
     public static Topology topology(ServiceConfig config) {
@@ -47,5 +33,13 @@ public final class CustomerStatsApp {
             // reported below
         }
         throw new IllegalArgumentException(ALERT_THRESHOLD + " must be a decimal number >= 0, got '" + value + "'");
+    }
+
+    public static void main(String[] args) {
+        ServiceConfig config = ServiceConfig.fromEnv(Services.CUSTOMER_STATS);
+        try (StreamsApp app = StreamsApp.create(config, topology(config));
+                HttpServer http = CustomerStatsRoutes.start(config, app.streams())) {
+            app.run();
+        }
     }
 }

@@ -4,6 +4,7 @@ import static io.orderpipeline.common.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Order;
@@ -59,7 +60,7 @@ class CustomerStatsHttpIT {
         ContractTopics.create(broker.bootstrapServers(), 3);
         for (int i = 0; i < 2; i++) {
             ports[i] = KafkaBroker.freePort();
-            ServiceConfig config = ServiceConfig.of(CustomerStatsApp.SERVICE, true, Map.of(
+            ServiceConfig config = ServiceConfig.of(Services.CUSTOMER_STATS, Map.of(
                     ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     ServiceConfig.APPLICATION_ID, "customer-stats-http-it",
                     ServiceConfig.STATE_DIR, dir.resolve("state-" + i).toString(),

@@ -2,6 +2,7 @@ package io.orderpipeline.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.TestHttp;
@@ -57,7 +58,7 @@ class CustomerStatsRoutesTest {
 
     @BeforeAll
     static void start() {
-        ServiceConfig config = ServiceConfig.of(CustomerStatsApp.SERVICE, true, Map.of(
+        ServiceConfig config = ServiceConfig.of(Services.CUSTOMER_STATS, Map.of(
                 ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1", ServiceConfig.STATE_DIR, stateDir.toString()));
         streams = new KafkaStreams(CustomerStatsApp.topology(config), config.streamsProperties());
         server = HttpServer.start(0, streams, () -> { }, new CustomerStatsRoutes(fake)::register);

@@ -2,6 +2,7 @@ package io.orderpipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.launch.ServiceProcess;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class BacklogIT {
 
-    private static final String SERVICE = "product-revenue";
+    private static final String SERVICE = Services.PRODUCT_REVENUE.name();
     private static final int ORDERS = 200_000;
     private static final long SEED = 20261202L;
     private static final long START = Instant.parse("2026-11-24T00:00:00Z").toEpochMilli();

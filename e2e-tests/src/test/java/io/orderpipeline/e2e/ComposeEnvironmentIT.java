@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Service;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Topic;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.launch.ClusterReader;
@@ -89,7 +90,7 @@ class ComposeEnvironmentIT {
     void composeRunsEveryServiceOnceAndProductRevenueTwice() {
         List<String> modules = new ArrayList<>(appServices().values());
         modules.sort(null);
-        List<String> expected = new ArrayList<>(Topics.SERVICES);
+        List<String> expected = new ArrayList<>(Services.NAMES);
         expected.add("product-revenue");
         expected.sort(null);
         assertThat(modules).as("the SERVICE build arg of the compose services without a profile").isEqualTo(expected);
@@ -109,7 +110,7 @@ class ComposeEnvironmentIT {
                 assertThat(volume.toString()).as(name + " volume").endsWith(":" + STATE_DIR);
             }
             assertThat(env.containsKey(ServiceConfig.HTTP_PORT)).as(name + " has an HTTP_PORT exactly when " + module
-                    + " serves queries (Topics.PIPELINE)").isEqualTo(Topics.service(module).http());
+                    + " serves queries (Services.ALL)").isEqualTo(Services.named(module).http());
             if (env.containsKey(ServiceConfig.HTTP_PORT)) {
                 String port = env.get(ServiceConfig.HTTP_PORT);
                 assertThat(env.get(ServiceConfig.APPLICATION_SERVER)).as(name + " APPLICATION_SERVER: its own name and port")
@@ -161,7 +162,7 @@ class ComposeEnvironmentIT {
     void topicsServiceCreatesExactlyTheContractTopics(@TempDir Path tmp) throws Exception {
         Map<String, NewTopic> created = topicsScriptCreates(tmp);
         Set<String> expected = new TreeSet<>();
-        Topics.ALL.forEach(topic -> expected.add(topic.name()));
+        Services.TOPICS.forEach(topic -> expected.add(topic.name()));
         appServices().keySet().forEach(name -> expected.add(Topics.deadLetter(environment(name).get(ServiceConfig.APPLICATION_ID))));
         assertThat(created.keySet()).isEqualTo(expected);
         created.values().forEach(topic -> {
@@ -215,7 +216,7 @@ class ComposeEnvironmentIT {
                 }
             }
         }
-        assertThat(modules).containsAll(Topics.SERVICES).contains("data-generator");
+        assertThat(modules).containsAll(Services.NAMES).contains("data-generator");
         String buildStage = dockerfile.substring(0, dockerfile.indexOf("\nFROM ", dockerfile.indexOf("FROM ")));
         assertThat(buildStage).as("the build stage copies the whole tree, then runs Maven")
                 .containsPattern("(?m)^COPY \\. \\.$[\\s\\S]*^RUN [^#]*mvn ");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.common.Service;
-import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.Services;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocIT {
 
     private static final Pattern NAME = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
-    private static final List<String> QUERY_SERVICES = Topics.PIPELINE.stream().filter(Service::http).map(Service::name).toList();
+    private static final List<String> QUERY_SERVICES = Services.ALL.stream().filter(Service::http).map(Service::name).toList();
 
     @Test
     void theTableListsExactlyTheDeclaredVariablesAndTheirReaders() throws IOException {
@@ -38,7 +38,7 @@ class ConfigurationDocIT {
         // the check can fail: a variable left out, one the code does not read, the wrong readers
         String wrong = doc.replace("| `LOG_LEVEL` |", "| `LOG_LEVELS` |").replace("| 10000 | customer-stats |", "| 10000 | all |");
         Map<String, List<String>> seen = documented(wrong);
-        assertThat(seen).doesNotContainKey("LOG_LEVEL").containsKey("LOG_LEVELS").containsEntry("ALERT_THRESHOLD", Topics.SERVICES);
+        assertThat(seen).doesNotContainKey("LOG_LEVEL").containsKey("LOG_LEVELS").containsEntry("ALERT_THRESHOLD", Services.NAMES);
         assertThat(seen).isNotEqualTo(declared);
     }
 
@@ -72,15 +72,15 @@ class ConfigurationDocIT {
     private static List<String> readers(String cell) {
         String head = cell.split("[;(]")[0].trim();
         if (head.equals("all")) {
-            return Topics.SERVICES;
+            return Services.NAMES;
         }
         if (head.equals("query services")) {
             return QUERY_SERVICES;
         }
         List<String> services = new ArrayList<>();
         for (String service : head.split(",")) {
-            services.add(Topics.service(service.trim()).name());
+            services.add(Services.named(service.trim()).name());
         }
-        return Topics.SERVICES.stream().filter(services::contains).toList();
+        return Services.NAMES.stream().filter(services::contains).toList();
     }
 }

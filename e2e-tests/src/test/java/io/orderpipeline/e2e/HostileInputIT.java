@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -168,7 +168,7 @@ class HostileInputIT {
             List<HostileDataSet.Case> customers) {
         List<String> problems = new ArrayList<>();
         Map<String, Map<String, String>> reasons = new LinkedHashMap<>();
-        for (String service : Topics.SERVICES) {
+        for (String service : Services.NAMES) {
             Map<String, String> byPosition = new TreeMap<>();
             for (ConsumerRecord<byte[], byte[]> r : pipeline.reader().readAll(pipeline.deadLetterTopic(service))) {
                 String position = header(r, "__streams.errors.topic") + "-" + header(r, "__streams.errors.partition") + "@"
@@ -186,7 +186,7 @@ class HostileInputIT {
             reasons.put(service, byPosition);
         }
         Map<String, String> filter = ordersOnly(reasons.get("order-filter"));
-        for (String service : Topics.SERVICES) {
+        for (String service : Services.NAMES) {
             Map<String, String> own = ordersOnly(reasons.get(service));
             if (!own.keySet().equals(filter.keySet())) {
                 problems.add(service + " dead-letters other orders than order-filter: " + diff(own.keySet(), filter.keySet()));
@@ -203,7 +203,7 @@ class HostileInputIT {
                 + " hostile orders invalid by the data set), " + customersDeadLettered + " customers in customer-join ("
                 + customers.stream().filter(c -> !c.valid()).count() + " invalid by the data set)");
         reasons.get("customer-join").forEach((position, message) -> System.out.println("  " + position + ": " + message));
-        for (String service : Topics.SERVICES) {
+        for (String service : Services.NAMES) {
             Map<String, String> own = reasons.get(service);
             long ordersAhead = own.entrySet().stream().filter(e -> e.getKey().startsWith(Expected.ORDERS + "-") && aheadReason(e.getValue())).count();
             long customersAhead = own.entrySet().stream().filter(e -> e.getKey().startsWith(Expected.CUSTOMERS + "-") && aheadReason(e.getValue()))

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.enricher.OrderEnricherTopology;
 import io.orderpipeline.filter.OrderFilterTopology;
@@ -281,8 +282,8 @@ class KubernetesManifestsIT {
 
     @Test
     void everyWorkloadHasProbesOnItsManagementPortRequestsAndADisruptionBudget() throws IOException {
-        assertThat(workloads()).extracting(w -> w.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(Topics.SERVICES);
-        for (String service : Topics.SERVICES) {
+        assertThat(workloads()).extracting(w -> w.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(Services.NAMES);
+        for (String service : Services.NAMES) {
             Container container = container(service);
             PodTemplateSpec pod = template(workload(service));
             int management = ServiceConfig.of(service, ServiceEnvironment.of(service).servesHttp(), literalEnv(container)).managementPort();
@@ -319,7 +320,7 @@ class KubernetesManifestsIT {
     @Test
     void eachContainersEnvironmentIsWhatItsServiceReads() throws IOException {
         List<String> problems = new ArrayList<>();
-        for (String service : Topics.SERVICES) {
+        for (String service : Services.NAMES) {
             Container container = container(service);
             ServiceEnvironment jar = ServiceEnvironment.of(service);
             jar.unread(envNames(container)).forEach(problem -> problems.add(service + ": " + problem));

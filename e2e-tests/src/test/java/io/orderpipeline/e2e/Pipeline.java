@@ -3,6 +3,7 @@ package io.orderpipeline.e2e;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Service;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.launch.ClusterReader;
 import io.orderpipeline.launch.ServiceProcess;
@@ -113,8 +114,8 @@ public final class Pipeline implements AutoCloseable {
 
     private void setUp(Map<String, String> env, List<String> jvmOptions) {
         ContractTopics.create(adminProperties(), PARTITIONS, replicationFactor());
-        createTopics(Topics.SERVICES.stream().map(s -> Topics.deadLetter(applicationId(s))).toList());
-        for (Service service : Topics.PIPELINE) {
+        createTopics(Services.NAMES.stream().map(s -> Topics.deadLetter(applicationId(s))).toList());
+        for (Service service : Services.ALL) {
             Map<String, String> serviceEnv = ServiceProcess.env(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
                     "APPLICATION_ID", applicationId(service.name()),
@@ -227,7 +228,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** The input topics of a service, its repartition topics included. */
     public List<String> inputTopics(String service) {
-        List<String> topics = new ArrayList<>(Topics.service(service).inputNames());
+        List<String> topics = new ArrayList<>(Services.named(service).inputNames());
         topics.addAll(reader.repartitionTopics(applicationId(service)));
         return topics;
     }

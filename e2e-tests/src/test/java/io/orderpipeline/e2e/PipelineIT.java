@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,7 +84,7 @@ class PipelineIT {
      * transaction markers too).
      */
     static void printDeadLetterVisibility(Pipeline pipeline) {
-        for (String service : Topics.SERVICES) {
+        for (String service : Services.NAMES) {
             String topic = pipeline.deadLetterTopic(service);
             long committed = pipeline.reader().readAll(topic).size();
             long uncommitted = pipeline.reader().readAll(topic, IsolationLevel.READ_UNCOMMITTED).size();
@@ -98,7 +99,7 @@ class PipelineIT {
         for (String topic : OUTPUTS) {
             assertThat(pipeline.reader().openTransactions(topic)).as("open transactions on " + topic).isEmpty();
         }
-        for (String service : Topics.SERVICES) {
+        for (String service : Services.NAMES) {
             String topic = pipeline.deadLetterTopic(service);
             assertThat(pipeline.reader().openTransactions(topic)).as("open transactions on " + topic).isEmpty();
         }

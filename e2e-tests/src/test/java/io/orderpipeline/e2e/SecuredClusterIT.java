@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.broker.SaslSsl;
 import io.orderpipeline.broker.TlsFiles;
-import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -163,7 +163,7 @@ class SecuredClusterIT {
         Pipeline pipeline = new Pipeline(test, env, Pipeline.JVM_OPTIONS, target);
         try {
             List<UserScramCredentialAlteration> users = new ArrayList<>();
-            for (String service : Topics.SERVICES) {
+            for (String service : Services.NAMES) {
                 passwords.put(service, password());
                 users.add(new UserScramCredentialUpsertion(service, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
                         passwords.get(service)));
@@ -181,7 +181,7 @@ class SecuredClusterIT {
     /** deploy/acls.sh's variables: each service's user (its name) and application id (the pipeline's). */
     private static Map<String, String> scriptEnv(Pipeline pipeline) {
         Map<String, String> env = new LinkedHashMap<>();
-        for (String service : Topics.SERVICES) {
+        for (String service : Services.NAMES) {
             String var = service.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
             env.put(var + "_USER", service);
             env.put(var + "_APPLICATION_ID", pipeline.applicationId(service));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.common.Service;
-import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.runtime.ServiceConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ final class ServiceEnvironment {
 
     /** Read by the JVM itself (the Dockerfile sets it), not by the code. */
     private static final Set<String> READ_BY_THE_JVM = Set.of("JAVA_TOOL_OPTIONS");
-    private static final List<String> QUERY_SERVICES = Topics.PIPELINE.stream().filter(Service::http).map(Service::name).toList();
+    private static final List<String> QUERY_SERVICES = Services.ALL.stream().filter(Service::http).map(Service::name).toList();
 
     private final String module;
     private final Set<String> names;
@@ -51,7 +51,7 @@ final class ServiceEnvironment {
     static ServiceEnvironment of(String module) {
         Set<String> names = Arrays.stream(EnvVariable.values()).filter(v -> v.readBy(module)).map(EnvVariable::name)
                 .collect(Collectors.toCollection(TreeSet::new));
-        return new ServiceEnvironment(module, names, Topics.service(module).http());
+        return new ServiceEnvironment(module, names, Services.named(module).http());
     }
 
     /** A module's runnable jar, which must have been built (mvn package). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.http.KeyRouter;
 import io.orderpipeline.launch.ServiceProcess;
@@ -66,7 +67,7 @@ class StreamsProtocolIT {
             pipeline.replaceEnv("customer-stats", "NUM_STANDBY_REPLICAS", "1");
             pipeline.startAll();
             Admin admin = pipeline.reader().admin();
-            assertStreamsGroups(admin, Topics.SERVICES.stream().map(pipeline::applicationId).toList());
+            assertStreamsGroups(admin, Services.NAMES.stream().map(pipeline::applicationId).toList());
             String statsGroup = pipeline.applicationId("customer-stats");
             assertThat(standbyConfig(admin, statsGroup)).as("streams.num.standby.replicas of " + statsGroup).isEqualTo("1");
             assertThat(standbyConfig(admin, pipeline.applicationId("order-filter"))).as("NUM_STANDBY_REPLICAS unset: untouched")

@@ -1,5 +1,6 @@
 package io.orderpipeline.broker;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Topic;
 import io.orderpipeline.common.Topics;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates every topic of the contract: {@link Topics#ALL} and the dead-letter topic of each of
- * {@link Topics#SERVICES}, {@code customers} compacted, replication factor 1 (one broker) unless
+ * Creates every topic of the contract: {@link Services#TOPICS} and the dead-letter topic of each of
+ * {@link Services#NAMES}, {@code customers} compacted, replication factor 1 (one broker) unless
  * told otherwise (a cluster: {@link #create(Map, int, short)}). Topics that already exist are left
  * as they are.
  */
@@ -32,14 +33,14 @@ public final class ContractTopics {
     /** The same topics with {@code replicationFactor} replicas each ({@code min.insync.replicas} is the broker's). */
     public static List<NewTopic> newTopics(int partitions, short replicationFactor) {
         List<NewTopic> topics = new ArrayList<>();
-        for (Topic<String, ?> topic : Topics.ALL) {
+        for (Topic<String, ?> topic : Services.TOPICS) {
             NewTopic newTopic = new NewTopic(topic.name(), partitions, replicationFactor);
             if (topic.name().equals(Topics.CUSTOMERS.name())) {
                 newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             }
             topics.add(newTopic);
         }
-        for (String service : Topics.SERVICES) {
+        for (String service : Services.NAMES) {
             topics.add(new NewTopic(Topics.deadLetter(service), partitions, replicationFactor));
         }
         return topics;

@@ -3,7 +3,7 @@ package io.orderpipeline.local;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Service;
-import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.launch.ServiceProcess;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -118,13 +118,13 @@ public final class LocalStack {
     static Map<Integer, String> requiredPorts() {
         Map<Integer, String> ports = new LinkedHashMap<>();
         ports.put(BROKER_PORT, "the Kafka broker");
-        Topics.PIPELINE.forEach(s -> ports.put(s.localPort(), s.name() + (s.http() ? " HTTP" : " health and metrics")));
+        Services.ALL.forEach(s -> ports.put(s.localPort(), s.name() + (s.http() ? " HTTP" : " health and metrics")));
         return ports;
     }
 
     /** The modules whose jars the stack runs: the services and the data generator. */
     static List<String> modules() {
-        List<String> modules = new ArrayList<>(Topics.SERVICES);
+        List<String> modules = new ArrayList<>(Services.NAMES);
         modules.add(GENERATOR);
         return modules;
     }
@@ -157,7 +157,7 @@ public final class LocalStack {
 
     /** The dashboard at http://localhost:8080/ asks every service's health and metrics. */
     private static String dashboardServices() {
-        return String.join(",", Topics.PIPELINE.stream().map(s -> s.name() + "="
+        return String.join(",", Services.ALL.stream().map(s -> s.name() + "="
                 + (s.name().equals("product-revenue") ? "self" : "http://localhost:" + s.localPort())).toList());
     }
 
@@ -234,7 +234,7 @@ public final class LocalStack {
         }
         ContractTopics.create(BOOTSTRAP_SERVERS, PARTITIONS);
         say("Created the contract topics (" + PARTITIONS + " partitions each, customers compacted, one -dlq per service).");
-        for (Service service : Topics.PIPELINE) {
+        for (Service service : Services.ALL) {
             synchronized (lock) {
                 if (stopping) {
                     return;
@@ -243,7 +243,7 @@ public final class LocalStack {
                         environment(service, BOOTSTRAP_SERVERS, home.resolve("state")), log(service.name()))));
             }
         }
-        say("Started " + String.join(", ", Topics.SERVICES) + " (logs in .local-stack/logs/).");
+        say("Started " + String.join(", ", Services.NAMES) + " (logs in .local-stack/logs/).");
         synchronized (lock) {
             if (stopping) {
                 return;
@@ -303,8 +303,8 @@ public final class LocalStack {
 
     private Status status(StatusProbe probe, Instant started) {
         List<Status.Service> serviceStatus = new ArrayList<>();
-        for (int i = 0; i < Topics.PIPELINE.size(); i++) {
-            Service service = Topics.PIPELINE.get(i);
+        for (int i = 0; i < Services.ALL.size(); i++) {
+            Service service = Services.ALL.get(i);
             serviceStatus.add(new Status.Service(child(services.get(i)), service.http() ? service.localPort() : 0,
                     probe.lag(service.name(), service.inputNames()), ServiceProcess.readiness(service.localPort())));
         }

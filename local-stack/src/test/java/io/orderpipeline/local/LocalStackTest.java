@@ -3,7 +3,7 @@ package io.orderpipeline.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.orderpipeline.common.Topics;
+import io.orderpipeline.common.Services;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ class LocalStackTest {
                 .containsEntry(8082, "customer-join HTTP").containsEntry(8083, "order-filter health and metrics")
                 .containsEntry(8084, "order-enricher health and metrics");
 
-        Map<String, String> env = LocalStack.environment(Topics.service("product-revenue"), "127.0.0.1:9092",
+        Map<String, String> env = LocalStack.environment(Services.named("product-revenue"), "127.0.0.1:9092",
                 Path.of("/repo/.local-stack/state"));
         assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
                 .containsEntry("APPLICATION_ID", "product-revenue")
@@ -51,9 +51,9 @@ class LocalStackTest {
                 .doesNotContainKey("MANAGEMENT_PORT"); // the query port
         assertThat(LocalStack.requiredJars(Path.of("/repo"))).contains(Path.of("/repo/product-revenue/target/product-revenue.jar"));
 
-        assertThat(LocalStack.environment(Topics.service("order-filter"), "127.0.0.1:9092", Path.of("/s")))
+        assertThat(LocalStack.environment(Services.named("order-filter"), "127.0.0.1:9092", Path.of("/s")))
                 .doesNotContainKeys("HTTP_PORT", "APPLICATION_SERVER").containsEntry("MANAGEMENT_PORT", "8083");
-        assertThat(LocalStack.environment(Topics.service("customer-stats"), "127.0.0.1:9092", Path.of("/s")))
+        assertThat(LocalStack.environment(Services.named("customer-stats"), "127.0.0.1:9092", Path.of("/s")))
                 .containsEntry("ALERT_THRESHOLD", "10000");
         assertThat(LocalStack.SERVICE_JVM_OPTIONS).containsExactly("-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     }

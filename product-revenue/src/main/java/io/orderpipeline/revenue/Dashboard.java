@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.orderpipeline.common.EnvVariable;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.http.HttpSecurity;
 import io.orderpipeline.http.Reply;
 import io.orderpipeline.runtime.ServiceConfig;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /**
  * The live dashboard: {@code GET /} is a page (one HTML, one JS, one CSS, and uPlot from its WebJar,
@@ -43,8 +45,10 @@ final class Dashboard {
 
     /** Environment variable: the services the dashboard shows, {@code name[=url],...}. */
     static final String SERVICES = EnvVariable.DASHBOARD_SERVICES.name();
-    static final String DEFAULT_SERVICES = "order-filter,order-enricher,customer-stats,product-revenue=self,customer-join";
-    static final String CUSTOMER_STATS = "customer-stats";
+    /** Every service of the inventory, without an endpoint; this instance as product-revenue. */
+    static final String DEFAULT_SERVICES = Services.NAMES.stream()
+            .map(name -> name.equals(Services.PRODUCT_REVENUE.name()) ? name + "=self" : name).collect(Collectors.joining(","));
+    static final String CUSTOMER_STATS = Services.CUSTOMER_STATS.name();
     static final String NO_ENDPOINT = "no endpoint configured";
     /** The Kafka consumer metrics read for lag: per partition (summed), else the client's maximum. */
     static final String RECORDS_LAG = "kafka_consumer_fetch_manager_records_lag";
@@ -61,7 +65,7 @@ final class Dashboard {
     record ServiceStatus(String name, String url, String health, String detail, Long lag) {
     }
 
-    record Services(List<ServiceStatus> services) {
+    record Statuses(List<ServiceStatus> services) {
     }
 
     private record Asset(String resource, String contentType) {
@@ -146,14 +150,14 @@ final class Dashboard {
     }
 
     /** Every configured service's health and lag, asked at once. */
-    Services status() {
+    Statuses status() {
         List<CompletableFuture<ServiceStatus>> asked = new ArrayList<>();
         for (Service service : services) {
             asked.add(service.url() == null
                     ? CompletableFuture.completedFuture(new ServiceStatus(service.name(), null, NO_ENDPOINT, null, null))
                     : status(service));
         }
-        return new Services(asked.stream().map(CompletableFuture::join).toList());
+        return new Statuses(asked.stream().map(CompletableFuture::join).toList());
     }
 
     private CompletableFuture<ServiceStatus> status(Service service) {

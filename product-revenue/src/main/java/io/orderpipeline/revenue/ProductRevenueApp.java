@@ -1,6 +1,7 @@
 package io.orderpipeline.revenue;
 
 import io.orderpipeline.common.EnvVariable;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
@@ -15,7 +16,6 @@ import org.apache.kafka.streams.Topology;
 
 public final class ProductRevenueApp {
 
-    public static final String SERVICE = "product-revenue";
     /** Environment variable: the grace period of the hourly windows, in seconds (default 300). */
     public static final String WINDOW_GRACE_SECONDS = EnvVariable.WINDOW_GRACE_SECONDS.name();
 
@@ -25,20 +25,6 @@ public final class ProductRevenueApp {
      */
     public static final String IDLE_PARTITION_SECONDS = EnvVariable.IDLE_PARTITION_SECONDS.name();
     private static final Duration PARTITIONS_TIMEOUT = Duration.ofSeconds(30);
-
-    private ProductRevenueApp() {
-    }
-
-    public static void main(String[] args) {
-        ServiceConfig config = ServiceConfig.fromEnvWithHttp(SERVICE);
-        StreamsApp app = StreamsApp.create(config, topology(config));
-        HttpServer http = ProductRevenueRoutes.start(config, app.streams());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            http.close();
-            app.close();
-        }, SERVICE + "-shutdown"));
-        app.run();
-    }
 
     /** The service's topology with its configured grace period and idleness, for the partitions {@code orders} has now. */
     public static Topology topology(ServiceConfig config) {
@@ -57,7 +43,7 @@ public final class ProductRevenueApp {
                     .get(Topics.ORDERS.name()).partitions().size();
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot read the partitions of topic " + Topics.ORDERS.name() + " (it must exist before "
-                    + SERVICE + " starts): " + (e.getCause() == null ? e : e.getCause()), e);
+                    + Services.PRODUCT_REVENUE.name() + " starts): " + (e.getCause() == null ? e : e.getCause()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -79,5 +65,13 @@ public final class ProductRevenueApp {
             throw new IllegalArgumentException(WINDOW_GRACE_SECONDS + " must be between 0 and " + max + ", got " + seconds);
         }
         return Duration.ofSeconds(seconds);
+    }
+
+    public static void main(String[] args) {
+        ServiceConfig config = ServiceConfig.fromEnv(Services.PRODUCT_REVENUE);
+        try (StreamsApp app = StreamsApp.create(config, topology(config));
+                HttpServer http = ProductRevenueRoutes.start(config, app.streams())) {
+            app.run();
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.http.HttpServer;
@@ -79,7 +80,7 @@ class DashboardTest {
         customerStats.start();
         services = "order-filter, customer-stats=http://127.0.0.1:" + customerStats.getAddress().getPort() + "/"
                 + ",customer-join=http://127.0.0.1:" + KafkaBroker.freePort();
-        ServiceConfig config = ServiceConfig.of(ProductRevenueApp.SERVICE, true, Map.of(
+        ServiceConfig config = ServiceConfig.of(Services.PRODUCT_REVENUE, Map.of(
                 ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1", ServiceConfig.STATE_DIR, stateDir.toString(),
                 Dashboard.SERVICES, services));
         streams = new KafkaStreams(ProductRevenueTopology.build(Duration.ZERO), config.streamsProperties());
@@ -141,9 +142,9 @@ class DashboardTest {
 
     @Test
     void theSuitesCredentialsAreSentWhenSet() {
-        ServiceConfig config = ServiceConfig.of(ProductRevenueApp.SERVICE, true, Map.of(
+        ServiceConfig config = ServiceConfig.of(Services.PRODUCT_REVENUE, Map.of(
                 Dashboard.SERVICES, services, io.orderpipeline.common.EnvVariable.HTTP_AUTH_TOKEN.name(), "s3cret"));
-        Dashboard.Services status = Dashboard.from(config).status();
+        Dashboard.Statuses status = Dashboard.from(config).status();
         assertThat(status.services().get(1).health()).isEqualTo("ready");
         assertThat(authorization).isEqualTo("Bearer s3cret");
     }
@@ -162,8 +163,10 @@ class DashboardTest {
         assertThat(Dashboard.services("a, b=self ,c=https://c.example:8443/,", "http://me:8080")).containsExactly(
                 new Dashboard.Service("a", null), new Dashboard.Service("b", "http://me:8080"),
                 new Dashboard.Service("c", "https://c.example:8443"));
-        assertThat(Dashboard.services(Dashboard.DEFAULT_SERVICES, "http://me:8080")).extracting(Dashboard.Service::name)
-                .containsExactly("order-filter", "order-enricher", "customer-stats", "product-revenue", "customer-join");
+        assertThat(Dashboard.services(Dashboard.DEFAULT_SERVICES, "http://me:8080")).containsExactly(
+                new Dashboard.Service("order-filter", null), new Dashboard.Service("order-enricher", null),
+                new Dashboard.Service("customer-stats", null), new Dashboard.Service("product-revenue", "http://me:8080"),
+                new Dashboard.Service("customer-join", null));
         assertThatThrownBy(() -> Dashboard.services("a=ftp://x", "http://me:8080")).hasMessageContaining("needs an http");
         assertThatThrownBy(() -> Dashboard.services("=http://x", "http://me:8080")).hasMessageContaining("needs a name");
     }

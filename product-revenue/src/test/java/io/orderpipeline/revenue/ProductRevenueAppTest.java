@@ -3,6 +3,7 @@ package io.orderpipeline.revenue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.runtime.ServiceConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ProductRevenueAppTest {
 
     private static ServiceConfig config(Map<String, String> env) {
-        return ServiceConfig.of(ProductRevenueApp.SERVICE, true, env);
+        return ServiceConfig.of(Services.PRODUCT_REVENUE, env);
     }
 
     @Test

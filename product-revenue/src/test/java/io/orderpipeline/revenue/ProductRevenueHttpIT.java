@@ -4,6 +4,7 @@ import static io.orderpipeline.common.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Order;
@@ -82,7 +83,7 @@ class ProductRevenueHttpIT {
 
         void start(String applicationId) {
             port = KafkaBroker.freePort();
-            ServiceConfig config = ServiceConfig.of(ProductRevenueApp.SERVICE, true, Map.of(
+            ServiceConfig config = ServiceConfig.of(Services.PRODUCT_REVENUE, Map.of(
                     ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     ServiceConfig.APPLICATION_ID, applicationId,
                     ServiceConfig.STATE_DIR, dir.resolve("state-" + name).toString(),

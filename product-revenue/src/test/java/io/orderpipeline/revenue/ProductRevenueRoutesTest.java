@@ -2,6 +2,7 @@ package io.orderpipeline.revenue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.TestHttp;
 import io.orderpipeline.http.HttpServer;
@@ -71,7 +72,7 @@ class ProductRevenueRoutesTest {
 
     @BeforeAll
     static void start() {
-        ServiceConfig config = ServiceConfig.of(ProductRevenueApp.SERVICE, true, Map.of(
+        ServiceConfig config = ServiceConfig.of(Services.PRODUCT_REVENUE, Map.of(
                 ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1", ServiceConfig.STATE_DIR, stateDir.toString()));
         streams = new KafkaStreams(ProductRevenueTopology.build(Duration.ZERO), config.streamsProperties());
         server = HttpServer.start(0, streams, () -> { },

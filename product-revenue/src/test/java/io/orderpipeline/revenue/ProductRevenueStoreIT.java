@@ -7,6 +7,7 @@ import static io.orderpipeline.revenue.ProductRevenueTopology.WINDOW_SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Order;
@@ -95,7 +96,7 @@ class ProductRevenueStoreIT {
     static void runTheServiceOverTwoClosedHours() {
         broker = KafkaBroker.startOnFreePort(dir.resolve("broker"));
         ContractTopics.create(broker.bootstrapServers(), PARTITIONS);
-        ServiceConfig config = ServiceConfig.of(ProductRevenueApp.SERVICE, true, Map.of(
+        ServiceConfig config = ServiceConfig.of(Services.PRODUCT_REVENUE, Map.of(
                 ServiceConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                 ServiceConfig.STATE_DIR, dir.resolve("state").toString(),
                 ServiceConfig.APPLICATION_SERVER, THIS_INSTANCE.host() + ":" + THIS_INSTANCE.port()));
@@ -153,7 +154,7 @@ class ProductRevenueStoreIT {
     void aBadOrderGoesToTheDeadLetterTopicReadCommitted() {
         List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.deadLetter(ProductRevenueApp.SERVICE)));
+            consumer.subscribe(List.of(Topics.deadLetter(Services.PRODUCT_REVENUE.name())));
             await("the dead letter", () -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
                 return !dead.isEmpty();

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.BadOrders;
 import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.Order;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProductRevenueTopologyTest {
 
-    private static final String SERVICE = ProductRevenueApp.SERVICE;
+    private static final String SERVICE = Services.PRODUCT_REVENUE.name();
     /** Midnight (UTC) of the test day, 2026-11-24, from the shared fixed base instant. */
     private static final Instant DAY = TestDriverSupport.BASE.truncatedTo(ChronoUnit.DAYS);
 

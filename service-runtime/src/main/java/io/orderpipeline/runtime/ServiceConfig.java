@@ -2,6 +2,7 @@ package io.orderpipeline.runtime;
 
 import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.common.Inputs;
+import io.orderpipeline.common.Service;
 import io.orderpipeline.common.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,14 +64,14 @@ public final class ServiceConfig {
         this.serviceDefaults = Map.copyOf(serviceDefaults);
     }
 
-    /** The configuration of a service without HTTP, from this process's environment. */
-    public static ServiceConfig fromEnv(String service) {
-        return of(service, false, System.getenv());
+    /** The configuration of {@code service} from this process's environment; HTTP queries if the inventory says it serves them. */
+    public static ServiceConfig fromEnv(Service service) {
+        return of(service, System.getenv());
     }
 
-    /** The configuration of a service that serves HTTP, from this process's environment. */
-    public static ServiceConfig fromEnvWithHttp(String service) {
-        return of(service, true, System.getenv());
+    /** The configuration of {@code service} from {@code env}, as {@link #fromEnv} reads it. */
+    public static ServiceConfig of(Service service, Map<String, String> env) {
+        return of(service.name(), service.http(), env);
     }
 
     public static ServiceConfig of(String service, boolean http, Map<String, String> env) {

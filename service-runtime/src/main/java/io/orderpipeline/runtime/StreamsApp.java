@@ -2,6 +2,7 @@ package io.orderpipeline.runtime;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -13,13 +14,15 @@ import org.slf4j.LoggerFactory;
  * One streams app, run the same way in every service: {@link #create} logs its configuration
  * (secrets masked) and topology, checks its rights and its group's standby count, and builds the
  * client with a state listener and a handler that shuts the client down when a stream thread fails;
- * {@link #run} starts it and waits; {@link #close} leaves the group and commits or aborts the open
- * transaction, so a restart is quick and no transaction is left hanging. A service's {@code main}:
+ * {@link #run} starts it and waits for SIGTERM; {@link #close} leaves the group and commits or aborts
+ * the open transaction, so a restart is quick and no transaction is left hanging. A service's
+ * {@code main} opens it and its HTTP server as resources, so Java closes them in reverse order, HTTP
+ * first, then the streams app:
  * <pre>{@code
- * StreamsApp app = StreamsApp.create(config, topology);
- * HttpServer http = HttpServer.startManagement(config, app.streams());
- * Runtime.getRuntime().addShutdownHook(new Thread(() -> { http.close(); app.close(); }));
- * app.run();
+ * try (StreamsApp app = StreamsApp.create(ServiceConfig.fromEnv(Services.ORDER_FILTER), OrderFilterTopology.build());
+ *         HttpServer http = HttpServer.startManagement(app.config(), app.streams())) {
+ *     app.run();
+ * }
  * }</pre>
  */
 public final class StreamsApp implements AutoCloseable {
@@ -27,12 +30,17 @@ public final class StreamsApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    private final ServiceConfig config;
     private final String service;
     private final KafkaStreams streams;
-    private final CountDownLatch failed = new CountDownLatch(1);
+    /** Released by SIGTERM (the shutdown hook) or by the client's state ERROR: {@link #run} returns or throws. */
+    private final CountDownLatch stop = new CountDownLatch(1);
+    /** Released when {@link #close} is done: the shutdown hook waits for it, so the JVM ends only after main has closed. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
-    private StreamsApp(String service, KafkaStreams streams) {
-        this.service = service;
+    private StreamsApp(ServiceConfig config, KafkaStreams streams) {
+        this.config = config;
+        this.service = config.service();
         this.streams = streams;
     }
 
@@ -57,7 +65,7 @@ public final class StreamsApp implements AutoCloseable {
         log.info("{} topology:\n{}", config.service(), topology.describe());
         AccessCheck.verify(config, topology); // fails at once, naming each missing ACL
         GroupProtocol.prepare(config); // group.protocol=streams: the standby count is the group's config on the broker
-        StreamsApp app = new StreamsApp(config.service(), new KafkaStreams(topology, config.streamsProperties()));
+        StreamsApp app = new StreamsApp(config, new KafkaStreams(topology, config.streamsProperties()));
         if (wipeLocalState) {
             log.info("{}: deleting local state; stores are restored from their changelogs", config.service());
             app.streams.cleanUp();
@@ -65,7 +73,7 @@ public final class StreamsApp implements AutoCloseable {
         app.streams.setStateListener((newState, oldState) -> {
             log.info("{} state {} -> {}", app.service, oldState, newState);
             if (newState == KafkaStreams.State.ERROR) {
-                app.failed.countDown();
+                app.stop.countDown();
             }
         });
         app.streams.setUncaughtExceptionHandler(e -> {
@@ -73,6 +81,10 @@ public final class StreamsApp implements AutoCloseable {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         return app;
+    }
+
+    public ServiceConfig config() {
+        return config;
     }
 
     public KafkaStreams streams() {
@@ -86,27 +98,45 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     /**
-     * Starts the streams app and blocks. On SIGTERM/SIGINT the JVM runs the service's shutdown
-     * hook (which closes this) and ends; if the streams app fails, this exits the JVM with status 1
-     * (the hook still runs) so the supervisor restarts it.
+     * Starts the streams app and blocks until SIGTERM or SIGINT, then returns, so the service's
+     * {@code main} closes its resources (the JVM waits for that, up to {@link #CLOSE_TIMEOUT} and a
+     * little more, before it exits). If the streams app fails (state ERROR) this throws, {@code main}
+     * closes the same way, and the JVM exits with status 1, so a supervisor starts it again.
      */
     public void run() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(CLOSE_TIMEOUT.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, service + "-shutdown"));
         start();
         try {
-            failed.await();
+            stop.await();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+            Thread.currentThread().interrupt(); // and close, as on SIGTERM
         }
-        log.error("{} stopped in state ERROR; exiting", service);
-        System.exit(1);
+        if (streams.state() == KafkaStreams.State.ERROR) {
+            throw new IllegalStateException(service + " stopped in state ERROR (a stream thread failed, logged above)");
+        }
+    }
+
+    /** What the shutdown hook does first: {@link #run} returns. */
+    void stop() {
+        stop.countDown();
     }
 
     @Override
     public void close() {
-        log.info("{} closing", service);
-        boolean clean = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(CLOSE_TIMEOUT));
-        log.info("{} closed{}", service, clean ? "" : " (timed out after " + CLOSE_TIMEOUT + ")");
+        try {
+            log.info("{} closing", service);
+            boolean clean = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT));
+            log.info("{} closed{}", service, clean ? "" : " (timed out after " + CLOSE_TIMEOUT + ")");
+        } finally {
+            closed.countDown();
+        }
     }
 }
