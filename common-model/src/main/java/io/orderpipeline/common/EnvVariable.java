@@ -33,10 +33,10 @@ public enum EnvVariable {
     HTTP_AUTH_TOKEN(Readers.ALL, "HttpSecurity"),
     HTTP_AUTH_USER(Readers.ALL, "HttpSecurity"),
     HTTP_AUTH_PASSWORD(Readers.ALL, "HttpSecurity"),
-    ALERT_THRESHOLD(List.of("customer-stats"), "CustomerStatsApp"),
-    WINDOW_GRACE_SECONDS(List.of("product-revenue"), "ProductRevenueApp"),
-    IDLE_PARTITION_SECONDS(List.of("product-revenue"), "ProductRevenueApp"),
-    DASHBOARD_SERVICES(List.of("product-revenue"), "Dashboard"),
+    ALERT_THRESHOLD(List.of(Services.CUSTOMER_STATS.name()), "CustomerStatsApp"),
+    WINDOW_GRACE_SECONDS(List.of(Services.PRODUCT_REVENUE.name()), "ProductRevenueApp"),
+    IDLE_PARTITION_SECONDS(List.of(Services.PRODUCT_REVENUE.name()), "ProductRevenueApp"),
+    DASHBOARD_SERVICES(List.of(Services.PRODUCT_REVENUE.name()), "Dashboard"),
     /** Read by Logback (service-runtime's logback.xml), not by a class. */
     LOG_LEVEL(Readers.ALL, "logback.xml");
 

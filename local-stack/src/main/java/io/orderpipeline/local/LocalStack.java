@@ -45,8 +45,8 @@ public final class LocalStack {
             Stream.concat(Stream.of("-Xmx512m"), Service.JVM_OPTIONS.stream()).toList();
     /** The settings docker-compose.yml gives these services on top of the common ones. */
     static final Map<String, Map<String, String>> EXTRA_ENV = Map.of(
-            "customer-stats", Map.of("ALERT_THRESHOLD", "10000"),
-            "product-revenue", Map.of("WINDOW_GRACE_SECONDS", "300", "DASHBOARD_SERVICES", dashboardServices()));
+            Services.CUSTOMER_STATS.name(), Map.of("ALERT_THRESHOLD", "10000"),
+            Services.PRODUCT_REVENUE.name(), Map.of("WINDOW_GRACE_SECONDS", "300", "DASHBOARD_SERVICES", dashboardServices()));
     static final List<String> GENERATOR_JVM_OPTIONS = List.of("-Xmx256m");
     static final Duration SERVICE_STOP_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
@@ -158,7 +158,7 @@ public final class LocalStack {
     /** The dashboard at http://localhost:8080/ asks every service's health and metrics. */
     private static String dashboardServices() {
         return String.join(",", Services.ALL.stream().map(s -> s.name() + "="
-                + (s.name().equals("product-revenue") ? "self" : "http://localhost:" + s.localPort())).toList());
+                + (s == Services.PRODUCT_REVENUE ? "self" : "http://localhost:" + s.localPort())).toList());
     }
 
     /**
