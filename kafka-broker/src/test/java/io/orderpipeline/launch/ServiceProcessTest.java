@@ -56,6 +56,8 @@ class ServiceProcessTest {
         public static void main(String[] args) throws InterruptedException {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("closed")));
             System.out.println("hello " + args[0] + " " + System.getenv("GREETING"));
+            System.out.println("inherited HTTP_PORT=" + System.getenv("HTTP_PORT") + " KAFKA_LINGER_MS=" + System.getenv("KAFKA_LINGER_MS")
+                    + " LOG_LEVEL=" + System.getenv("LOG_LEVEL"));
             System.out.println("state REBALANCING -> RUNNING");
             Thread.sleep(60_000);
         }
@@ -71,6 +73,9 @@ class ServiceProcessTest {
             ServiceProcess.Line running = child.awaitRunning(Duration.ofSeconds(30));
             assertThat(running.nanos()).isGreaterThan(child.startNanos());
             assertThat(child.output()).contains("hello world hi");
+            // this JVM has them from kafka-broker's pom (Surefire's environmentVariables)
+            assertThat(System.getenv()).containsEntry("HTTP_PORT", "1").containsEntry("KAFKA_LINGER_MS", "7").containsEntry("LOG_LEVEL", "DEBUG");
+            assertThat(child.output()).contains("inherited HTTP_PORT=null KAFKA_LINGER_MS=null LOG_LEVEL=DEBUG");
             assertThat(child.stop(Duration.ofSeconds(30))).isEqualTo(ServiceProcess.SIGTERM_EXIT);
             child.awaitLog(Duration.ofSeconds(5), "closed");
 
