@@ -2,6 +2,7 @@ package io.orderpipeline.bench;
 
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
+import io.orderpipeline.common.Service;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.launch.ClusterReader;
 import io.orderpipeline.launch.ServiceProcess;
@@ -106,7 +107,7 @@ public final class Benchmark implements Callable<Integer> {
         broker = startMain(Broker.class, "broker", List.of("-Xms1g", "-Xmx1g"), Map.of(), workDir.resolve("broker").toString(), "" + port);
         Report report = new Report(this, started, loadAtStart, null, List.of(), List.of(), List.of(), List.of(), List.of());
         try {
-            broker.await(line -> line.startsWith(Broker.READY), Duration.ofSeconds(90), 0);
+            broker.awaitLog(Duration.ofSeconds(90), Broker.READY);
             ContractTopics.create("127.0.0.1:" + port, 3);
             try (ClusterReader c = new ClusterReader("127.0.0.1:" + port)) {
                 cluster = c;
@@ -252,11 +253,11 @@ public final class Benchmark implements Callable<Integer> {
     /** A service from (a copy of) its jar as its container runs it (the Dockerfile's JVM flags); not started, its dead-letter topic made. */
     ServiceProcess service(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
         if (serviceEnv.containsKey("APPLICATION_ID")) {
-            cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq"), 3, (short) 1);
+            cluster.createTopics(List.of(Topics.deadLetter(serviceEnv.get("APPLICATION_ID"))), 3, (short) 1);
         }
         List<String> flags = new ArrayList<>(jvmFlags());
         flags.addAll(List.of(extraJvmFlags));
-        return ServiceProcess.ofJar(logName, repo.resolve(service + "/target/" + service + ".jar"), flags, List.of(), serviceEnv,
+        return ServiceProcess.ofJar(logName, Service.jar(repo, service), flags, List.of(), serviceEnv,
                 logDir.resolve(logName + ".log")).useCopyOfJarIn(workDir.resolve("jars"));
     }
 
@@ -266,7 +267,6 @@ public final class Benchmark implements Callable<Integer> {
         return ServiceProcess.ofMain(logName, benchJar, main.getName(), jvmFlags, List.of(args), env, log).start();
     }
 
-    /** A ceiling in its own JVM with the services' JVM flags. */
     ServiceProcess startCeiling(Ceiling.Kind kind, String group, long commitMs, String reset) {
         return startMain(Ceiling.class, group, jvmFlags(), Map.of(), kind.name(), cluster.bootstrap(), group,
                 Topics.ORDERS.name(), kind.output, "" + commitMs, reset);
