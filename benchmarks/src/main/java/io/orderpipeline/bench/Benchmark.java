@@ -2,6 +2,7 @@ package io.orderpipeline.bench;
 
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
+import io.orderpipeline.common.Service;
 import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.launch.ClusterReader;
@@ -60,8 +61,8 @@ public final class Benchmark implements Callable<Integer> {
     List<Membership> membership;
     @Option(names = "--restarts", split = ",", defaultValue = "kill9", description = "restart: kill9, sigterm, scale-out (${DEFAULT-VALUE})")
     List<String> restarts;
-    @Option(names = "--jvm", defaultValue = "-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError", description = "JVM flags of the services and"
-            + " ceilings (the Dockerfile's: ${DEFAULT-VALUE})") String jvm;
+    @Option(names = "--jvm", description = "JVM flags of the services and ceilings (default: the flags every launcher gives the"
+            + " services, the Dockerfile's)") String jvm;
     @Option(names = "--env", description = "extra environment of every service process (repeatable)")
     Map<String, String> env = new LinkedHashMap<>();
     @Option(names = "--variant", paramLabel = "NAME:K=V[,K=V]", description = "a variant: every throughput and restart measurement repeated"
@@ -107,7 +108,7 @@ public final class Benchmark implements Callable<Integer> {
         broker = startMain(Broker.class, "broker", List.of("-Xms1g", "-Xmx1g"), Map.of(), workDir.resolve("broker").toString(), "" + port);
         Report report = new Report(this, started, loadAtStart, null, List.of(), List.of(), List.of(), List.of(), List.of());
         try {
-            broker.await(line -> line.startsWith(Broker.READY), Duration.ofSeconds(90), 0);
+            broker.awaitLog(Duration.ofSeconds(90), Broker.READY);
             ContractTopics.create("127.0.0.1:" + port, 3);
             try (ClusterReader c = new ClusterReader("127.0.0.1:" + port)) {
                 cluster = c;
@@ -159,6 +160,7 @@ public final class Benchmark implements Callable<Integer> {
             }
             variants.put(v.substring(0, v.indexOf(':')), variantEnv);
         }
+        jvm = jvm != null ? jvm : String.join(" ", Service.JVM_OPTIONS);
         orders = orders != null ? orders : quick ? 40_000L : 1_000_000L;
         commitIntervals = commitIntervals != null ? commitIntervals : quick ? List.of(100L) : List.of(100L, 1000L);
         restoreCustomers = restoreCustomers != null ? restoreCustomers : List.of(quick ? 20_000 : 100_000);
@@ -253,11 +255,11 @@ public final class Benchmark implements Callable<Integer> {
     /** A service from (a copy of) its jar as its container runs it (the Dockerfile's JVM flags); not started, its dead-letter topic made. */
     ServiceProcess service(String service, String logName, Map<String, String> serviceEnv, String... extraJvmFlags) {
         if (serviceEnv.containsKey("APPLICATION_ID")) {
-            cluster.createTopics(List.of(serviceEnv.get("APPLICATION_ID") + "-dlq"), 3, (short) 1);
+            cluster.createTopics(List.of(Topics.deadLetter(serviceEnv.get("APPLICATION_ID"))), 3, (short) 1);
         }
         List<String> flags = new ArrayList<>(jvmFlags());
         flags.addAll(List.of(extraJvmFlags));
-        return ServiceProcess.ofJar(logName, repo.resolve(service + "/target/" + service + ".jar"), flags, List.of(), serviceEnv,
+        return ServiceProcess.ofJar(logName, Service.jar(repo, service), flags, List.of(), serviceEnv,
                 logDir.resolve(logName + ".log")).useCopyOfJarIn(workDir.resolve("jars"));
     }
 
@@ -267,7 +269,6 @@ public final class Benchmark implements Callable<Integer> {
         return ServiceProcess.ofMain(logName, benchJar, main.getName(), jvmFlags, List.of(args), env, log).start();
     }
 
-    /** A ceiling in its own JVM with the services' JVM flags. */
     ServiceProcess startCeiling(Ceiling.Kind kind, String group, long commitMs, String reset) {
         return startMain(Ceiling.class, group, jvmFlags(), Map.of(), kind.name(), cluster.bootstrap(), group,
                 Topics.ORDERS.name(), kind.output, "" + commitMs, reset);

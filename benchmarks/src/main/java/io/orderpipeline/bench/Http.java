@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * HTTP latency of product-revenue's {@code GET /stats/{product}} under open-loop load from a second JVM ({@link Load}),
@@ -55,10 +56,7 @@ record Http(Benchmark bench) {
         });
     }
 
-    /**
-     * GET {@code url} (the harness's own queries, not the measured load): the status and the body,
-     * or "failed: " and why.
-     */
+    /** GET {@code url} (the harness's own queries, not the measured load): the status and the body, or "failed: " and why. */
     static String get(String url, int timeoutMs) {
         try {
             HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
@@ -78,7 +76,7 @@ record Http(Benchmark bench) {
         List<String> args = new ArrayList<>(List.of(base, "" + bench.httpRate, "" + bench.warmup, "" + bench.measure, "" + CONNECTIONS));
         args.addAll(products);
         try (var load = bench.startMain(Load.class, name, List.of("-Xmx256m"), Map.of(), args.toArray(String[]::new))) {
-            String line = load.await(text -> text.startsWith(Load.RESULT), Duration.ofSeconds(bench.warmup + bench.measure + 60), 0).text();
+            String line = load.awaitLog(Duration.ofSeconds(bench.warmup + bench.measure + 60), Load.RESULT).text();
             Map<String, Long> figures = Arrays.stream(line.substring(Load.RESULT.length()).trim().split(" ")).map(pair -> pair.split("="))
                     .collect(Collectors.toMap(pair -> pair[0], pair -> Long.parseLong(pair[1])));
             Result r = new Result(bench.httpRate, feedRate, figures);
@@ -91,10 +89,8 @@ record Http(Benchmark bench) {
 
     /**
      * The HTTP load client in its own JVM: {@code Http$Load <base url> <requests/s> <warm-up s> <measure s> <connections> <product>...}
-     * sends {@code GET /stats/{product}} (a random product) open loop as wrk2 does: request n is due at start + n / rate; each
-     * fixed keep-alive connection (a raw HTTP/1.1 socket: the JDK's clients added 0.4-1 ms at p50 and 1.5-2 ms at p99 of their
-     * own) takes the next due request, waits for its due time and sends it. Latency is measured from the due time (no coordinated
-     * omission) and from the send. Prints one line starting with {@value #RESULT}.
+     * sends {@code GET /stats/{product}} open loop as wrk2 does (benchmarks/README.md); raw HTTP/1.1 sockets, as the JDK's clients
+     * added 0.4-1 ms at p50 and 1.5-2 ms at p99 of their own. Prints one line starting with {@value #RESULT}.
      */
     public static final class Load {
         static final String RESULT = "HTTPLOAD RESULT";
@@ -132,7 +128,7 @@ record Http(Benchmark bench) {
                             if (measured && failed.incrementAndGet() <= 3) {
                                 System.out.println("request failed: " + e);
                             }
-                            Connection.close(connection);
+                            Utils.closeQuietly(connection, "an HTTP connection");
                             connection = null;
                             continue;
                         }
@@ -145,7 +141,7 @@ record Http(Benchmark bench) {
                             (status == 200 ? ok : notOk).incrementAndGet();
                         }
                     }
-                    Connection.close(connection);
+                    Utils.closeQuietly(connection, "an HTTP connection");
                 }, "load-" + c);
                 worker.start();
                 workers.add(worker);
@@ -162,7 +158,7 @@ record Http(Benchmark bench) {
     }
 
     /** One keep-alive HTTP/1.1 connection: sends a request, reads the status and a Content-Length body. */
-    private static final class Connection {
+    private static final class Connection implements Closeable {
         private final Socket socket = new Socket();
         private final OutputStream out;
         private final InputStream in;
@@ -207,14 +203,9 @@ record Http(Benchmark bench) {
             return line.toString();
         }
 
-        static void close(Connection connection) {
-            try {
-                if (connection != null) {
-                    connection.socket.close();
-                }
-            } catch (IOException ignored) {
-                // gone already
-            }
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 }

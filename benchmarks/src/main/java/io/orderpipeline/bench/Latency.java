@@ -42,7 +42,7 @@ record Latency(Benchmark bench, double rate) {
         for (Kind kind : Kind.values()) {
             String group = bench.newAppId(kind.name().toLowerCase() + "-latency");
             bench.attempt(kind.subject + " latency", () -> measure(kind.subject, group, kind.output, kind == Kind.TRANSACTIONAL, false,
-                    () -> bench.startCeiling(kind, group, 100, "latest")), results::add);
+                    bench.startCeiling(kind, group, 100, "latest")), results::add);
         }
         for (String service : bench.services) {
             if (!service.equals("product-revenue")) {
@@ -50,20 +50,19 @@ record Latency(Benchmark bench, double rate) {
                 Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 0, Map.of(), LATEST);
                 String output = Services.named(service).outputs().get(0).name(); // customer-stats: its stats, not its alerts
                 bench.attempt(service + " latency", () -> measure(service, appId, output, service.equals("order-filter"),
-                        service.equals("customer-join"), () -> bench.service(service, appId, env).start()), results::add);
+                        service.equals("customer-join"), bench.service(service, appId, env).start()), results::add);
             }
         }
         return results;
     }
 
     /** After the first output and the warm-up, the outputs of the orders due in the measuring window count. */
-    private Result measure(String subject, String appId, String outputTopic, boolean filtered, boolean withCustomers,
-            Supplier<ServiceProcess> start) {
+    private Result measure(String subject, String appId, String outputTopic, boolean filtered, boolean withCustomers, ServiceProcess started) {
         Histogram histogram = new Histogram(Duration.ofHours(1).toNanos() / 1000, 3);
         long[] window = {Long.MAX_VALUE, Long.MAX_VALUE};
         AtomicLong seen = new AtomicLong();
         AtomicLong seenAny = new AtomicLong();
-        return bench.using(start.get(), appId, proc -> {
+        return bench.using(started, appId, proc -> {
             proc.awaitRunning(Duration.ofSeconds(120));
             try (Tail output = new Tail(bench.cluster, outputTopic, record -> {
                     seenAny.incrementAndGet();
@@ -179,14 +178,12 @@ record Latency(Benchmark bench, double rate) {
             thread.start();
         }
 
-        private void send(GeneratedRecord record, long timestamp) {
-            synchronized (producer) {
-                producer.send(new ProducerRecord<>(record.topic(), null, timestamp, record.key(), record.value()), (m, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-            }
+        private void send(GeneratedRecord record, long timestamp) { // from two threads: KafkaProducer is thread-safe
+            producer.send(new ProducerRecord<>(record.topic(), null, timestamp, record.key(), record.value()), (m, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            });
         }
 
         /** Sends the generator's initial customers now (a burst). */

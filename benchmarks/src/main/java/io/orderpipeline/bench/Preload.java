@@ -12,13 +12,11 @@ import java.util.*;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.*;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The backlog every throughput measurement drains, written once before any service starts: the data generator's orders
- * (seed 42, without their created_at) with event times ascending over the last 24 hours, and its customers, in large
- * batches. Also what product-revenue must count from it, and the check of what it did count.
+ * The backlog every throughput measurement drains, written once before any service starts (benchmarks/README.md, Preload);
+ * also what product-revenue must count from it, and the check of what it did count.
  */
 final class Preload {
 
@@ -73,11 +71,10 @@ final class Preload {
                     }
                 });
             }
-            producer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (failure.get() != null) {
+        if (failure.get() != null) { // every send has completed: the producer is closed
             throw new IllegalStateException("preloading failed: " + failure.get(), failure.get());
         }
         Result result = new Result(orders, customerRecords, bytes / (double) orders,
@@ -89,10 +86,8 @@ final class Preload {
     }
 
     /**
-     * What product-revenue must have counted once it drained the input, from the input alone: the low watermark is the lowest
-     * over the partitions of each one's highest order timestamp; an order is late when its hour's end + grace is at or behind an
-     * earlier timestamp of its partition; every other order of an hour whose end + grace is at or behind the low watermark counts.
-     * Returns {counted, late}.
+     * What product-revenue must have counted once it drained the input, from the input alone, by the rule of benchmarks/README.md
+     * ("product-revenue counts every order": the low watermark, late orders). Returns {counted, late}.
      */
     static long[] expectedRevenue(Result input, long graceMs) {
         long[] highest = new long[input.ordersEnd().size()];
@@ -117,13 +112,6 @@ final class Preload {
         return Math.floorDiv(time, HOUR) * HOUR + HOUR + graceMs;
     }
 
-    /** The end offsets of product-revenue's output topics now: a run's output starts there. */
-    static Map<TopicPartition, Long> revenueMarks(ClusterReader cluster) {
-        Map<TopicPartition, Long> marks = new HashMap<>(cluster.logEndOffsets(Topics.PRODUCT_REVENUE_HOURLY.name()));
-        marks.putAll(cluster.logEndOffsets(Topics.PRODUCT_REVENUE_LATE.name()));
-        return marks;
-    }
-
     /**
      * Reads read_committed what product-revenue wrote after {@code from}: the sum of "orders" over its hourly windows, and
      * on the late topic a late order as 1, a late partial sum as its "orders"; against {@link #expectedRevenue}.
@@ -133,7 +121,7 @@ final class Preload {
         long windows = 0;
         long late = 0;
         for (String topic : List.of(Topics.PRODUCT_REVENUE_HOURLY.name(), Topics.PRODUCT_REVENUE_LATE.name())) {
-            for (ConsumerRecord<byte[], byte[]> record : cluster.readAll(topic, IsolationLevel.READ_COMMITTED)) {
+            for (ConsumerRecord<byte[], byte[]> record : cluster.readAll(topic)) {
                 if (record.offset() >= from.get(new TopicPartition(topic, record.partition()))) {
                     JsonNode value = json(record.value());
                     if (topic.equals(Topics.PRODUCT_REVENUE_HOURLY.name())) {

@@ -118,10 +118,7 @@ record Report(Benchmark o, Instant started, String loadAtStart, Preload.Result p
         return reference(r, c -> c.cpuPerMillion() + c.brokerCpuPerMillion()) / (r.cpuPerMillion() + r.brokerCpuPerMillion());
     }
 
-    /**
-     * The targets on the ratios and CPU (exactly-once at the first commit interval), each beside Kafka Streams' own floor
-     * ({@link StreamsFloor}: the same streams configuration doing no work of ours), which no streams app can beat on this broker.
-     */
+    /** The targets (benchmarks/README.md, Reading the table), each beside the {@link StreamsFloor} no streams app can beat. */
     private void targets(StringBuilder md) {
         long commit = o.commitIntervals.get(0);
         double loopCpu = throughput.stream().filter(r -> r.subject().equals(Kind.TRANSACTIONAL.subject))

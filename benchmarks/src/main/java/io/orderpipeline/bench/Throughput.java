@@ -2,6 +2,7 @@ package io.orderpipeline.bench;
 
 import io.orderpipeline.bench.Benchmark.Guarantee;
 import io.orderpipeline.bench.Ceiling.Kind;
+import io.orderpipeline.common.Topics;
 import io.orderpipeline.launch.ClusterReader;
 import io.orderpipeline.launch.ServiceProcess;
 import java.time.Duration;
@@ -70,7 +71,7 @@ record Throughput(Benchmark bench, Preload.Result preload) {
     private Result floor(StreamsFloor.Kind kind) {
         String appId = bench.newAppId("floor-" + kind.name().toLowerCase());
         Map<String, String> env = bench.serviceEnv(appId, Guarantee.EXACTLY_ONCE_V2, 100, Map.of(), Map.of());
-        bench.cluster.createTopics(List.of(appId + "-dlq", appId + "-out"), 3, (short) 1);
+        bench.cluster.createTopics(List.of(Topics.deadLetter(appId), appId + "-out"), 3, (short) 1);
         return drain(bench.startMain(StreamsFloor.class, appId, bench.jvmFlags(), env, kind.name(), appId + "-out"), kind.subject, appId,
                 Guarantee.EXACTLY_ONCE_V2, 100, preload.ordersEnd(), p -> { });
     }
@@ -86,7 +87,8 @@ record Throughput(Benchmark bench, Preload.Result preload) {
         if (!service.equals("product-revenue")) {
             return drain(bench.service(service, appId, env).start(), subject, appId, guarantee, commitMs, inputs, p -> { });
         }
-        Map<TopicPartition, Long> outputFrom = Preload.revenueMarks(bench.cluster);
+        Map<TopicPartition, Long> outputFrom = new HashMap<>(bench.cluster.logEndOffsets(Topics.PRODUCT_REVENUE_HOURLY.name()));
+        outputFrom.putAll(bench.cluster.logEndOffsets(Topics.PRODUCT_REVENUE_LATE.name())); // where this run's output starts
         Result r = drain(bench.service(service, appId, env).start(), subject, appId, guarantee, commitMs, inputs, proc -> {
             // its partial sums go out every 100 ms of wall clock: its input can be committed before the last are written;
             // wait until its repartition topic stops growing (well before a partition turns idle at 30 s)
@@ -152,13 +154,13 @@ record Throughput(Benchmark bench, Preload.Result preload) {
      */
     static long[] awaitDrained(ClusterReader cluster, List<ServiceProcess> procs, String group, Map<TopicPartition, Long> inputEnds,
             List<TopicPartition> repartition, Guarantee guarantee, Duration timeout, double markShare) {
-        long total = inputEnds.entrySet().stream().filter(e -> e.getKey().topic().equals("orders")).mapToLong(Map.Entry::getValue).sum();
+        List<TopicPartition> orders = inputEnds.keySet().stream().filter(tp -> tp.topic().equals(Topics.ORDERS.name())).toList();
+        long total = orders.stream().mapToLong(inputEnds::get).sum();
         long[] mark = {-1, 0};
         boolean eos = guarantee == Guarantee.EXACTLY_ONCE_V2;
         if (!Benchmark.await(procs, 50, timeout, () -> {
             Map<TopicPartition, Long> committed = cluster.committed(group);
-            long done = inputEnds.keySet().stream().filter(tp -> tp.topic().equals("orders"))
-                    .mapToLong(tp -> Math.min(committed.getOrDefault(tp, 0L), inputEnds.get(tp))).sum();
+            long done = orders.stream().mapToLong(tp -> Math.min(committed.getOrDefault(tp, 0L), inputEnds.get(tp))).sum();
             if (mark[0] < 0 && done >= markShare * total) {
                 mark[0] = System.nanoTime();
                 mark[1] = done;
