@@ -149,4 +149,25 @@ public final class TestDriverSupport {
             }
         }
     }
+
+    /** Closes each resource that is not null, in order, all of them even if one fails; then throws the first failure. */
+    public static void closeAll(AutoCloseable... resources) {
+        RuntimeException failure = null;
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing " + resource, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
 }

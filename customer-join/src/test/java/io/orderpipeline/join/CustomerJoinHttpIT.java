@@ -99,17 +99,7 @@ class CustomerJoinHttpIT {
 
     @AfterAll
     static void stop() {
-        for (int i = 0; i < 2; i++) {
-            if (servers[i] != null) {
-                servers[i].close();
-            }
-            if (apps[i] != null) {
-                apps[i].close();
-            }
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        TestDriverSupport.closeAll(servers[0], apps[0], servers[1], apps[1], broker);
     }
 
     @Test

@@ -130,15 +130,7 @@ class ProductRevenueStoreIT {
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        TestDriverSupport.closeAll(producer, app, broker);
     }
 
     @Test
