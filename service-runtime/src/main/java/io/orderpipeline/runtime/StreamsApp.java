@@ -31,7 +31,6 @@ public final class StreamsApp implements AutoCloseable {
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ServiceConfig config;
-    private final String service;
     private final KafkaStreams streams;
     /** Released by SIGTERM (the shutdown hook) or by the client's state ERROR: {@link #run} returns or throws. */
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -40,7 +39,6 @@ public final class StreamsApp implements AutoCloseable {
 
     private StreamsApp(ServiceConfig config, KafkaStreams streams) {
         this.config = config;
-        this.service = config.service();
         this.streams = streams;
     }
 
@@ -71,13 +69,13 @@ public final class StreamsApp implements AutoCloseable {
             app.streams.cleanUp();
         }
         app.streams.setStateListener((newState, oldState) -> {
-            log.info("{} state {} -> {}", app.service, oldState, newState);
+            log.info("{} state {} -> {}", app.config.service(), oldState, newState);
             if (newState == KafkaStreams.State.ERROR) {
                 app.stop.countDown();
             }
         });
         app.streams.setUncaughtExceptionHandler(e -> {
-            log.error("{} stream thread failed; shutting the client down", app.service, e);
+            log.error("{} stream thread failed; shutting the client down", app.config.service(), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         return app;
@@ -104,14 +102,7 @@ public final class StreamsApp implements AutoCloseable {
      * closes the same way, and the JVM exits with status 1, so a supervisor starts it again.
      */
     public void run() {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            try {
-                closed.await(CLOSE_TIMEOUT.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, service + "-shutdown"));
+        Runtime.getRuntime().addShutdownHook(shutdownHook());
         start();
         try {
             stop.await();
@@ -119,22 +110,29 @@ public final class StreamsApp implements AutoCloseable {
             Thread.currentThread().interrupt(); // and close, as on SIGTERM
         }
         if (streams.state() == KafkaStreams.State.ERROR) {
-            throw new IllegalStateException(service + " stopped in state ERROR (a stream thread failed, logged above)");
+            throw new IllegalStateException(config.service() + " stopped in state ERROR (a stream thread failed, logged above)");
         }
     }
 
-    /** What the shutdown hook does first: {@link #run} returns. */
-    void stop() {
-        stop.countDown();
+    /** {@link #run}'s shutdown hook: lets {@code run} return, then waits for {@link #close}, at most a little over its timeout. */
+    Thread shutdownHook() {
+        return new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(CLOSE_TIMEOUT.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, config.service() + "-shutdown");
     }
 
     @Override
     public void close() {
         try {
-            log.info("{} closing", service);
+            log.info("{} closing", config.service());
             boolean clean = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(CLOSE_TIMEOUT));
-            log.info("{} closed{}", service, clean ? "" : " (timed out after " + CLOSE_TIMEOUT + ")");
+            log.info("{} closed{}", config.service(), clean ? "" : " (timed out after " + CLOSE_TIMEOUT + ")");
         } finally {
             closed.countDown();
         }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orderpipeline.common.EnvVariable;
 import io.orderpipeline.common.Inputs;
+import io.orderpipeline.common.Service;
+import io.orderpipeline.common.Services;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
@@ -99,6 +101,17 @@ class ServiceConfigTest {
                 .hasMessageContaining(Inputs.MAX_AHEAD_SECONDS);
         assertThatThrownBy(() -> ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "5m")).streamsProperties())
                 .hasMessageContaining(Inputs.MAX_AHEAD_SECONDS);
+    }
+
+    @Test
+    void aServiceOfTheInventoryAdvertisesItsQueryAddressOnlyIfItServesQueries() {
+        for (Service service : Services.ALL) {
+            Properties props = ServiceConfig.of(service, Map.of(ServiceConfig.HTTP_PORT, "8085")).streamsProperties();
+            assertThat(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)).as(service.name())
+                    .isEqualTo(service.http() ? "localhost:8085" : null);
+        }
+        assertThat(Services.ALL.stream().filter(Service::http).map(Service::name))
+                .containsExactly("customer-stats", "product-revenue", "customer-join");
     }
 
     @Test

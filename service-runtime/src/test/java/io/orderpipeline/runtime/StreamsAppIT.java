@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a service's {@code main} ends, on a real broker: {@link StreamsApp#run} returns when asked to
- * stop (what SIGTERM does through its shutdown hook) and throws when a stream thread fails, and in both
- * cases closing the app leaves none of its threads that would keep the JVM from exiting.
+ * How a service's {@code main} ends, on a real broker: {@link StreamsApp#run} returns when its
+ * shutdown hook runs (what SIGTERM does), the hook waits until the app is closed, and {@code run}
+ * throws when a stream thread fails; in both cases closing the app leaves none of its threads that
+ * would keep the JVM from exiting.
  */
 class StreamsAppIT {
 
@@ -56,16 +57,21 @@ class StreamsAppIT {
     }
 
     @Test
-    void runReturnsWhenStoppedAndCloseLeavesNoThreadBehind() throws Exception {
+    void runReturnsOnTheShutdownHookWhichWaitsForCloseAndNoThreadIsLeft() throws Exception {
         String appId = "streams-app-it-stop";
         StreamsApp app = StreamsApp.create(config(appId), topology(value -> { }));
         CompletableFuture<Void> run = CompletableFuture.runAsync(app::run);
         awaitState(app, KafkaStreams.State.RUNNING);
         assertThat(run).isNotDone();
 
-        app.stop();
+        Thread hook = app.shutdownHook(); // what SIGTERM starts
+        hook.start();
         run.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        hook.join(200);
+        assertThat(hook.isAlive()).as("the hook waits for main to close the app").isTrue();
         app.close();
+        hook.join(TIMEOUT.toMillis());
+        assertThat(hook.isAlive()).as("the hook ends once the app is closed").isFalse();
 
         assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
         assertThat(nonDaemonThreadsOf(appId)).isEmpty();
