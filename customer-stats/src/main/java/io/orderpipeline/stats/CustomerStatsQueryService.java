@@ -37,8 +37,12 @@ final class CustomerStatsQueryService implements CustomerStatsRoutes.Queries {
     record LocalAlerts(Set<Integer> partitions, List<LatestAlert> alerts) implements QueryRouting.Part {
     }
 
-    private static final Comparator<LatestAlert> NEWEST_FIRST = Comparator.comparing(LatestAlert::alertedAt).reversed()
-            .thenComparing(LatestAlert::customerId);
+    /**
+     * The store's key order, reversed: each partition's answer is its first {@code limit} keys, so alerts of the same
+     * millisecond must be merged in the order the partitions cut them, or a limit changes which of them are shown.
+     */
+    static final Comparator<LatestAlert> NEWEST_FIRST = Comparator.comparing(
+            (LatestAlert alert) -> CustomerStatsTopology.alertKey(alert.alertedAt().toEpochMilli(), alert.customerId())).reversed();
 
     private final QueryRouting routing;
 

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two instances of customer-stats (same application id, own HTTP port, application.server and
  * state dir) on a real broker: every customer's stats are the same and exact from both instances,
  * a customer without orders is 404 from both, the latest alerts are every instance's and the same
- * from both, health and metrics answer.
+ * from both (the first {@code limit} of them for any limit, alerts of the same millisecond too), health and
+ * metrics answer.
  */
 class CustomerStatsHttpIT {
 
@@ -76,10 +77,12 @@ class CustomerStatsHttpIT {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (KafkaProducer<String, Order> producer = new KafkaProducer<>(props,
                 Topics.ORDERS.keySerde().serializer(), Topics.ORDERS.valueSerde().serializer())) {
+            long start = System.currentTimeMillis();
             for (long orderId = 1; orderId <= 600; orderId++) {
                 long customer = 1 + random.nextInt(CUSTOMERS);
                 BigDecimal amount = BigDecimal.valueOf(random.nextInt(100_000), 2);
-                producer.send(new ProducerRecord<>(Topics.ORDERS.name(), String.valueOf(orderId),
+                long timestamp = start + orderId / 100; // six timestamps: alerts share them, as orders in one batch do
+                producer.send(new ProducerRecord<>(Topics.ORDERS.name(), null, timestamp, String.valueOf(orderId),
                         new Order(orderId, customer, amount, "keyboard", "paid")));
                 totals.merge(customer, amount, BigDecimal::add);
                 counts.merge(customer, 1L, Long::sum);
@@ -148,10 +151,14 @@ class CustomerStatsHttpIT {
         }
         assertThat(alerted).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(overThreshold);
         assertThat(times).isSortedAccordingTo(java.util.Comparator.<java.time.Instant>naturalOrder().reversed());
-        JsonNode two = json(get(1, "/alerts?limit=2")).get("alerts");
-        assertThat(two).hasSize(2);
-        assertThat(two.get(0)).isEqualTo(alerts.get(0));
-        assertThat(two.get(1)).isEqualTo(alerts.get(1));
+        assertThat(new HashSet<>(times)).as("alerts at the same time").hasSizeLessThan(times.size());
+        for (int limit = 1; limit <= alerts.size(); limit++) {
+            JsonNode latest = json(get(limit % 2, "/alerts?limit=" + limit)).get("alerts");
+            assertThat(latest).as("limit " + limit).hasSize(limit);
+            for (int i = 0; i < limit; i++) {
+                assertThat(latest.get(i)).as("limit " + limit).isEqualTo(alerts.get(i));
+            }
+        }
         assertThat(get(0, "/alerts?limit=0").statusCode()).isEqualTo(400);
     }
 

@@ -89,4 +89,21 @@ class KeepLatestAlertsTest {
         alert(start(), 1);
         assertThat(kept()).hasSize(CustomerStatsTopology.ALERTS_KEPT).startsWith(1_005L);
     }
+
+    @Test
+    void queriesMergeAlertsOfTheSameMillisecondInTheOrderTheStoreCutsThem() {
+        CustomerStatsTopology.KeepLatestAlerts processor = start();
+        for (long customer : new long[] {14, 9, 24, 100}) { // as numbers 9 < 14 < 24 < 100, as keys "100" < "14" < "24" < "9"
+            CustomerAlert alert = new CustomerAlert(customer, 1, new BigDecimal("10000.01"), THRESHOLD);
+            processor.process(InternalFixedKeyRecordFactory.create(new Record<>(String.valueOf(customer), alert, time)));
+        }
+        List<CustomerStatsTopology.LatestAlert> backwards = new ArrayList<>();
+        try (var all = store.reverseAll()) {
+            all.forEachRemaining(entry -> backwards.add(entry.value));
+        }
+        List<CustomerStatsTopology.LatestAlert> sorted = new ArrayList<>(backwards);
+        java.util.Collections.shuffle(sorted, new java.util.Random(1));
+        sorted.sort(CustomerStatsQueryService.NEWEST_FIRST);
+        assertThat(sorted).as("a partition's first keys are the first alerts after the merge").isEqualTo(backwards);
+    }
 }
