@@ -7,6 +7,7 @@ import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
+import io.orderpipeline.common.TestDriverSupport;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.launch.ServiceProcess;
 import java.io.File;
@@ -144,20 +145,7 @@ class DashboardIT {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        for (ServiceProcess service : new ServiceProcess[] {productRevenue, customerStats}) {
-            if (service != null) {
-                service.close();
-            }
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        TestDriverSupport.closeAll(browser == null ? null : browser::quit, producer, productRevenue, customerStats, broker);
     }
 
     @Test
