@@ -4,9 +4,9 @@ import static io.orderpipeline.common.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orderpipeline.common.Services;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.TestDriverSupport;
 import io.orderpipeline.common.TestHttp;
 import io.orderpipeline.common.Topics;

@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.orderpipeline.common.Services;
 import io.orderpipeline.common.BadCustomers;
 import io.orderpipeline.common.BadOrders;
 import io.orderpipeline.common.Customer;
@@ -21,6 +20,7 @@ import io.orderpipeline.common.CustomerEnrichedOrder;
 import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.Json;
 import io.orderpipeline.common.Order;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.TestDriverSupport;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.common.ValidOrders;

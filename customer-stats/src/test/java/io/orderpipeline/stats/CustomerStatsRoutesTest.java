@@ -2,9 +2,9 @@ package io.orderpipeline.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderpipeline.common.Services;
 import io.orderpipeline.common.CustomerStats;
 import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.TestHttp;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Reply;

@@ -286,7 +286,7 @@ class KubernetesManifestsIT {
         for (String service : Services.NAMES) {
             Container container = container(service);
             PodTemplateSpec pod = template(workload(service));
-            int management = ServiceConfig.of(service, ServiceEnvironment.of(service).servesHttp(), literalEnv(container)).managementPort();
+            int management = ServiceConfig.of(Services.named(service), literalEnv(container)).managementPort();
             assertProbe(service + " liveness", container, container.getLivenessProbe(), "/health/live", management);
             assertProbe(service + " readiness", container, container.getReadinessProbe(), "/health/ready", management);
             assertThat(container.getResources().getRequests()).as(service + " requests").containsKeys("cpu", "memory");

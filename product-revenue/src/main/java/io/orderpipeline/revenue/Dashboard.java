@@ -46,8 +46,8 @@ final class Dashboard {
     /** Environment variable: the services the dashboard shows, {@code name[=url],...}. */
     static final String SERVICES = EnvVariable.DASHBOARD_SERVICES.name();
     /** Every service of the inventory, without an endpoint; this instance as product-revenue. */
-    static final String DEFAULT_SERVICES = Services.NAMES.stream()
-            .map(name -> name.equals(Services.PRODUCT_REVENUE.name()) ? name + "=self" : name).collect(Collectors.joining(","));
+    static final String DEFAULT_SERVICES = Services.ALL.stream()
+            .map(s -> s == Services.PRODUCT_REVENUE ? s.name() + "=self" : s.name()).collect(Collectors.joining(","));
     static final String CUSTOMER_STATS = Services.CUSTOMER_STATS.name();
     static final String NO_ENDPOINT = "no endpoint configured";
     /** The Kafka consumer metrics read for lag: per partition (summed), else the client's maximum. */

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orderpipeline.common.Services;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.runtime.ServiceConfig;
 import java.io.IOException;

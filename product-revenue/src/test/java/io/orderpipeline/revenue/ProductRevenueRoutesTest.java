@@ -2,8 +2,8 @@ package io.orderpipeline.revenue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderpipeline.common.Services;
 import io.orderpipeline.common.Json;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.TestHttp;
 import io.orderpipeline.http.HttpServer;
 import io.orderpipeline.http.Reply;

@@ -7,12 +7,12 @@ import static io.orderpipeline.revenue.ProductRevenueTopology.WINDOW_SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.orderpipeline.common.Services;
 import io.orderpipeline.broker.ContractTopics;
 import io.orderpipeline.broker.KafkaBroker;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.ProductRevenue;
 import io.orderpipeline.common.RevenueTotals;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.TestDriverSupport;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.runtime.ServiceConfig;

@@ -8,12 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.orderpipeline.common.Services;
 import io.orderpipeline.common.BadOrders;
 import io.orderpipeline.common.Inputs;
 import io.orderpipeline.common.Order;
 import io.orderpipeline.common.ProductRevenue;
 import io.orderpipeline.common.RevenueTotals;
+import io.orderpipeline.common.Services;
 import io.orderpipeline.common.TestDriverSupport;
 import io.orderpipeline.common.Topics;
 import io.orderpipeline.runtime.TestDrivers;

@@ -2,6 +2,7 @@ package io.orderpipeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderpipeline.common.Services;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -42,7 +43,7 @@ class AccessCheckTest {
 
     @Test
     void aPlaintextServiceIsNotCheckedSoNoBrokerIsAsked() {
-        ServiceConfig config = ServiceConfig.of("order-filter", false, Map.of(ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1"));
+        ServiceConfig config = ServiceConfig.of(Services.ORDER_FILTER, Map.of(ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1"));
         long start = System.nanoTime();
         AccessCheck.verify(config, topology());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(AccessCheck.TIMEOUT);

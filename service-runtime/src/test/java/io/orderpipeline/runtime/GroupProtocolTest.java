@@ -3,6 +3,7 @@ package io.orderpipeline.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.orderpipeline.common.Services;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +20,11 @@ class GroupProtocolTest {
 
     @Test
     void classicByDefaultStreamsFromTheEnvironment() {
-        Properties classic = ServiceConfig.of("customer-stats", true, Map.of("NUM_STANDBY_REPLICAS", "1")).streamsProperties();
+        Properties classic = ServiceConfig.of(Services.CUSTOMER_STATS, Map.of("NUM_STANDBY_REPLICAS", "1")).streamsProperties();
         assertThat(GroupProtocol.of(classic)).isEqualTo(GroupProtocol.CLASSIC);
         assertThat(classic).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
 
-        ServiceConfig config = ServiceConfig.of("customer-stats", true, Map.of("KAFKA_GROUP_PROTOCOL", "streams",
+        ServiceConfig config = ServiceConfig.of(Services.CUSTOMER_STATS, Map.of("KAFKA_GROUP_PROTOCOL", "streams",
                 "NUM_STANDBY_REPLICAS", "1", "KAFKA_GROUP_INSTANCE_ID", "customer-stats-1"));
         Properties streams = config.streamsProperties();
         assertThat(streams).containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")

@@ -21,7 +21,7 @@ class ServiceConfigTest {
 
     @Test
     void defaultsFollowTheContract() {
-        Properties props = ServiceConfig.of("order-filter", false, Map.of()).streamsProperties();
+        Properties props = ServiceConfig.of(Services.ORDER_FILTER, Map.of()).streamsProperties();
         assertThat(props)
                 .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092")
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "order-filter")
@@ -45,7 +45,7 @@ class ServiceConfigTest {
 
     @Test
     void contractVariablesOverrideDefaults() {
-        Properties props = ServiceConfig.of("product-revenue", true, Map.of(
+        Properties props = ServiceConfig.of(Services.PRODUCT_REVENUE, Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "broker:29092",
                 "APPLICATION_ID", "revenue-blue",
                 "STATE_DIR", "/var/lib/state",
@@ -64,7 +64,7 @@ class ServiceConfigTest {
 
     @Test
     void transactionalStoresAndCommittedQueriesByDefault() {
-        ServiceConfig config = ServiceConfig.of("customer-stats", true, Map.of());
+        ServiceConfig config = ServiceConfig.of(Services.CUSTOMER_STATS, Map.of());
         Properties props = config.streamsProperties();
         assertThat(props)
                 .containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true")
@@ -78,28 +78,28 @@ class ServiceConfigTest {
 
     @Test
     void queryIsolationAndTransactionalStoresCanBeChanged() {
-        ServiceConfig uncommitted = ServiceConfig.of("customer-stats", true, Map.of(ServiceConfig.QUERY_ISOLATION, "read_uncommitted"));
+        ServiceConfig uncommitted = ServiceConfig.of(Services.CUSTOMER_STATS, Map.of(ServiceConfig.QUERY_ISOLATION, "read_uncommitted"));
         assertThat(uncommitted.queryIsolation()).isEqualTo(IsolationLevel.READ_UNCOMMITTED);
         assertThat(new StreamsConfig(uncommitted.streamsProperties()).defaultInteractiveQueryIsolationLevel())
                 .isEqualTo(IsolationLevel.READ_UNCOMMITTED);
         // the Kafka property wins, as every KAFKA_* variable does
-        assertThat(ServiceConfig.of("customer-stats", true, Map.of(
+        assertThat(ServiceConfig.of(Services.CUSTOMER_STATS, Map.of(
                 "KAFKA_DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL", "READ_UNCOMMITTED")).queryIsolation())
                 .isEqualTo(IsolationLevel.READ_UNCOMMITTED);
-        assertThat(ServiceConfig.of("customer-stats", true, Map.of("KAFKA_ENABLE_TRANSACTIONAL_STATESTORES", "false"))
+        assertThat(ServiceConfig.of(Services.CUSTOMER_STATS, Map.of("KAFKA_ENABLE_TRANSACTIONAL_STATESTORES", "false"))
                 .streamsProperties()).containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "false");
-        assertThatThrownBy(() -> ServiceConfig.of("customer-stats", true, Map.of(ServiceConfig.QUERY_ISOLATION, "serializable"))
+        assertThatThrownBy(() -> ServiceConfig.of(Services.CUSTOMER_STATS, Map.of(ServiceConfig.QUERY_ISOLATION, "serializable"))
                 .streamsProperties()).hasMessageContaining(ServiceConfig.QUERY_ISOLATION).hasMessageContaining("serializable");
     }
 
     @Test
     void maxTimestampAheadIsSecondsFromTheEnvironment() {
-        assertThat(ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "60")).streamsProperties())
+        assertThat(ServiceConfig.of(Services.ORDER_FILTER, Map.of(Inputs.MAX_AHEAD_SECONDS, "60")).streamsProperties())
                 .containsEntry(Inputs.MAX_AHEAD_PROPERTY, "60000");
-        assertThat(ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "0")).maxTimestampAhead()).isZero();
-        assertThatThrownBy(() -> ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "-1")).streamsProperties())
+        assertThat(ServiceConfig.of(Services.ORDER_FILTER, Map.of(Inputs.MAX_AHEAD_SECONDS, "0")).maxTimestampAhead()).isZero();
+        assertThatThrownBy(() -> ServiceConfig.of(Services.ORDER_FILTER, Map.of(Inputs.MAX_AHEAD_SECONDS, "-1")).streamsProperties())
                 .hasMessageContaining(Inputs.MAX_AHEAD_SECONDS);
-        assertThatThrownBy(() -> ServiceConfig.of("order-filter", false, Map.of(Inputs.MAX_AHEAD_SECONDS, "5m")).streamsProperties())
+        assertThatThrownBy(() -> ServiceConfig.of(Services.ORDER_FILTER, Map.of(Inputs.MAX_AHEAD_SECONDS, "5m")).streamsProperties())
                 .hasMessageContaining(Inputs.MAX_AHEAD_SECONDS);
     }
 
@@ -116,15 +116,15 @@ class ServiceConfigTest {
 
     @Test
     void theManagementPortDefaultsToTheQueryPort() {
-        assertThat(ServiceConfig.of("order-filter", false, Map.of()).managementPort()).isEqualTo(8080);
-        assertThat(ServiceConfig.of("customer-stats", true, Map.of(ServiceConfig.HTTP_PORT, "8081")).managementPort()).isEqualTo(8081);
-        assertThat(ServiceConfig.of("customer-stats", true, Map.of(ServiceConfig.HTTP_PORT, "8081", ServiceConfig.MANAGEMENT_PORT, "9090"))
+        assertThat(ServiceConfig.of(Services.ORDER_FILTER, Map.of()).managementPort()).isEqualTo(8080);
+        assertThat(ServiceConfig.of(Services.CUSTOMER_STATS, Map.of(ServiceConfig.HTTP_PORT, "8081")).managementPort()).isEqualTo(8081);
+        assertThat(ServiceConfig.of(Services.CUSTOMER_STATS, Map.of(ServiceConfig.HTTP_PORT, "8081", ServiceConfig.MANAGEMENT_PORT, "9090"))
                 .managementPort()).isEqualTo(9090);
     }
 
     @Test
     void applicationServerIsTakenAsGiven() {
-        ServiceConfig config = ServiceConfig.of("product-revenue", true,
+        ServiceConfig config = ServiceConfig.of(Services.PRODUCT_REVENUE,
                 Map.of("APPLICATION_SERVER", "product-revenue-2:8080", "HTTP_PORT", "8082"));
         assertThat(config.httpPort()).isEqualTo(8082);
         assertThat(config.streamsProperties()).containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "product-revenue-2:8080");
@@ -132,7 +132,7 @@ class ServiceConfigTest {
 
     @Test
     void anyKafkaPropertyComesFromKafkaPrefixedVariables() {
-        Properties props = ServiceConfig.of("order-filter", false, Map.of(
+        Properties props = ServiceConfig.of(Services.ORDER_FILTER, Map.of(
                 "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                 "KAFKA_SASL_MECHANISM", "PLAIN",
                 "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";",
@@ -153,7 +153,7 @@ class ServiceConfigTest {
 
     @Test
     void aServiceDefaultGoesBeforeTheEnvironment() {
-        ServiceConfig config = ServiceConfig.of("product-revenue", true, Map.of("KAFKA_COMMIT_INTERVAL_MS", "500"))
+        ServiceConfig config = ServiceConfig.of(Services.PRODUCT_REVENUE, Map.of("KAFKA_COMMIT_INTERVAL_MS", "500"))
                 .withDefault("commit.interval.ms", "1000")
                 .withDefault("statestore.cache.max.bytes", "0");
         assertThat(config.streamsProperties())
@@ -164,7 +164,7 @@ class ServiceConfigTest {
 
     @Test
     void describeMasksSecrets() {
-        String described = ServiceConfig.of("order-filter", false, Map.of(
+        String described = ServiceConfig.of(Services.ORDER_FILTER, Map.of(
                 "KAFKA_SASL_JAAS_CONFIG", "PlainLoginModule required password=\"hunter2\";",
                 "KAFKA_SSL_KEYSTORE_PASSWORD", "hunter3",
                 "KAFKA_SSL_KEY_PASSWORD", "hunter4")).describe();
@@ -174,20 +174,20 @@ class ServiceConfigTest {
 
     @Test
     void aBadNumberIsAClearError() {
-        assertThatThrownBy(() -> ServiceConfig.of("customer-stats", true, Map.of("HTTP_PORT", "eighty")).httpPort())
+        assertThatThrownBy(() -> ServiceConfig.of(Services.CUSTOMER_STATS, Map.of("HTTP_PORT", "eighty")).httpPort())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("HTTP_PORT must be an integer, got 'eighty'");
     }
 
     @Test
     void blankVariablesMeanDefaults() {
-        ServiceConfig config = ServiceConfig.of("order-enricher", false, Map.of("APPLICATION_ID", "  "));
+        ServiceConfig config = ServiceConfig.of(Services.ORDER_ENRICHER, Map.of("APPLICATION_ID", "  "));
         assertThat(config.applicationId()).isEqualTo("order-enricher");
     }
 
     @Test
     void onlyADeclaredVariableOrAKafkaOneCanBeRead() throws Exception {
-        ServiceConfig config = ServiceConfig.of("order-filter", false, Map.of("ALERT_TRESHOLD", "5", "KAFKA_LINGER_MS", "7"));
+        ServiceConfig config = ServiceConfig.of(Services.ORDER_FILTER, Map.of("ALERT_TRESHOLD", "5", "KAFKA_LINGER_MS", "7"));
         assertThatThrownBy(() -> config.get("ALERT_TRESHOLD", null)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("ALERT_TRESHOLD is read but not declared in " + EnvVariable.class.getName());
         assertThat(config.get(EnvVariable.ALERT_THRESHOLD, "none")).isEqualTo("none");
